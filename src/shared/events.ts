@@ -1,0 +1,63 @@
+import type { HealthReport } from './health';
+import type { BackendName } from './trainSpec';
+
+/** The backend in use and why the others were not chosen. */
+export interface BackendReport {
+  name: BackendName;
+  /** The tfjs package that provides it, e.g. `@tensorflow/tfjs-node-gpu`. */
+  package: string;
+  /** True only when `tf.backend().isUsingGpuDevice` says so. */
+  gpu: boolean;
+  skipped: { name: string; reason: string }[];
+}
+
+export interface ClassMetrics {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  support: number;
+}
+
+export interface ConfusionMatrix {
+  labels: string[];
+  /** matrix[actual][predicted] = count. */
+  matrix: number[][];
+  /** files[actual][predicted] = dataset-relative paths of those validation images. */
+  files: string[][][];
+}
+
+export interface RunResult {
+  runDir: string;
+  modelDir: string;
+  backend: BackendName;
+  epochs: number;
+  bestEpoch: number;
+  valAccuracy: number;
+  valLoss: number;
+  confusion: ConfusionMatrix;
+  perClass: ClassMetrics[];
+  /** Why the run ended. */
+  stopReason: 'completed' | 'earlyStopping' | 'cancelled';
+}
+
+/** What the engine reports while it works; the CLI prints it, the trainer forwards it to the host. */
+export type TrainEvent =
+  /** A line for the run log. */
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  /** The chosen backend. */
+  | { type: 'backend'; report: BackendReport }
+  /** Dataset scanned; emitted before any training. */
+  | { type: 'health'; report: HealthReport }
+  /** The model after cut and freeze. */
+  | { type: 'plan'; cut: string; trainableLayers: string[]; trainableParams: number; totalParams: number; featureCache: boolean; boundary: string[] }
+  /** Long preparation work (decoding, feature extraction) with progress. */
+  | { type: 'progress'; stage: 'decode' | 'features'; done: number; total: number; etaMs: number | null }
+  /** After each training batch, throttled to about 8 per second. */
+  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number; lr: number; imagesPerSec: number }
+  /** After each epoch; epochs count from 1. */
+  | { type: 'epoch'; epoch: number; epochs: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; lr: number; elapsedMs: number; etaMs: number }
+  /** The run ended and the model was saved. */
+  | { type: 'done'; result: RunResult }
+  /** The run failed; `message` is one line. */
+  | { type: 'error'; message: string };
