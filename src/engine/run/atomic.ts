@@ -1,0 +1,44 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+
+/** Writes a file through a temp file, fsync and rename: readers see the old content or the new, never half. */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileAtomic.sync(file, typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), { fsync: true });
+}
+
+export function writeJsonAtomicSync(file: string, value: unknown): void {
+  writeFileAtomicSync(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+/**
+ * Writes a whole folder of files atomically: they go into a sibling temp
+ * folder, are fsynced, and the folder is renamed into place. An existing
+ * folder is moved aside first and removed only after the new one is in place,
+ * so a crash at any point leaves either the old folder or the new one.
+ */
+export function writeDirAtomicSync(target: string, files: Record<string, string | Uint8Array>): void {
+  const parent = dirname(target);
+  mkdirSync(parent, { recursive: true });
+  const tag = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const temp = join(parent, `.${basename(target)}.tmp-${tag}`);
+  mkdirSync(temp);
+  try {
+    for (const [name, data] of Object.entries(files)) {
+      const path = join(temp, name);
+      writeFileSync(path, data);
+      const fd = openSync(path, 'r');
+      fsyncSync(fd);
+      closeSync(fd);
+    }
+    const old = join(parent, `.${basename(target)}.old-${tag}`);
+    const hadOld = existsSync(target);
+    if (hadOld) renameSync(target, old);
+    renameSync(temp, target);
+    if (hadOld) rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    rmSync(temp, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,52 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainSpec } from '../../shared/trainSpec';
+import type { EpochLogs } from '../train/callbacks';
+import { writeFileAtomicSync, writeJsonAtomicSync } from './atomic';
+
+/** `20261129-014417` in UTC: run folders sort by start time. */
+export function timestamp(date = new Date()): string {
+  const iso = date.toISOString();
+  return `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+}
+
+/**
+ * A run's folder, `<runsDir>/<timestamp>-<name>/`: `spec.json`,
+ * `metrics.jsonl` (one line per epoch) and, at the end, `model/`.
+ */
+export class RunDir {
+  private readonly metricLines: string[] = [];
+
+  private constructor(readonly dir: string) {}
+
+  /** Creates a fresh folder; a clash (two runs in the same second) gets a numeric suffix. */
+  static create(runsDir: string, name: string, date = new Date()): RunDir {
+    mkdirSync(runsDir, { recursive: true });
+    const base = join(runsDir, `${timestamp(date)}-${name}`);
+    let dir = base;
+    for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+    mkdirSync(dir);
+    return new RunDir(dir);
+  }
+
+  get modelDir(): string {
+    return join(this.dir, 'model');
+  }
+
+  get cacheDir(): string {
+    return join(this.dir, 'cache');
+  }
+
+  writeSpec(spec: TrainSpec): void {
+    writeJsonAtomicSync(join(this.dir, 'spec.json'), spec);
+  }
+
+  /**
+   * Adds one epoch's line. The whole file is rewritten atomically (it is a few
+   * hundred lines at most), so a crash never leaves a torn last line.
+   */
+  appendMetrics(logs: EpochLogs & Record<string, unknown>): void {
+    this.metricLines.push(JSON.stringify({ time: new Date().toISOString(), ...logs }));
+    writeFileAtomicSync(join(this.dir, 'metrics.jsonl'), this.metricLines.join('\n') + '\n');
+  }
+}

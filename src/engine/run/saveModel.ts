@@ -1,0 +1,48 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../tf';
+import type { Preprocessing } from '../../shared/preprocessing';
+import { writeDirAtomicSync } from './atomic';
+
+export const MODEL_JSON = 'model.json';
+export const WEIGHTS_BIN = 'weights.bin';
+export const LABELS_JSON = 'labels.json';
+export const PREPROCESSING_JSON = 'preprocessing.json';
+
+/**
+ * Saves a fine-tuned model as a folder: `model.json` + `weights.bin` (the
+ * standard TF.js Layers format), `labels.json` (class names in output order)
+ * and `preprocessing.json`. tfjs' browser package has no file handler, so a
+ * custom IOHandler hands us the artifacts and the folder is written atomically.
+ */
+export async function saveModelDir(model: tf.LayersModel, dir: string, labels: string[], preprocessing: Preprocessing): Promise<void> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!artifacts?.weightSpecs || artifacts.weightData === undefined) throw new Error('model.save produced no weights');
+  const weightData = artifacts.weightData;
+  const weights = new Uint8Array(Array.isArray(weightData) ? tf.io.concatenateArrayBuffers(weightData) : weightData);
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: artifacts.generatedBy,
+    convertedBy: 'finetune-studio',
+    modelTopology: artifacts.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs }],
+  };
+  writeDirAtomicSync(dir, {
+    [MODEL_JSON]: JSON.stringify(modelJson),
+    [WEIGHTS_BIN]: weights,
+    [LABELS_JSON]: JSON.stringify(labels, null, 2) + '\n',
+    [PREPROCESSING_JSON]: JSON.stringify(preprocessing, null, 2) + '\n',
+  });
+}
+
+export function readLabels(dir: string): string[] {
+  const labels = JSON.parse(readFileSync(join(dir, LABELS_JSON), 'utf8')) as unknown;
+  if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new Error(`${join(dir, LABELS_JSON)}: expected an array of class names`);
+  return labels;
+}

@@ -1,0 +1,62 @@
+import type { TrainEvent } from '../../shared/events';
+import type { BatchLogs, Callback, EpochLogs, LoopControl } from './callbacks';
+
+/** About 8 batch events per second: smooth charts without flooding the IPC channel. */
+export const BATCH_EVENT_INTERVAL_MS = 125;
+
+type Emit = (event: TrainEvent) => void;
+
+/**
+ * Turns loop logs into `batch` and `epoch` events. Batch events are throttled
+ * to one per `intervalMs` (the first batch of an epoch is always sent); epoch
+ * events are never dropped. Reads every BatchLogs and EpochLogs key.
+ */
+export class ProgressEvents implements Callback {
+  private startedAt = 0;
+  private lastSentAt = -Infinity;
+  private imagesSinceSent = 0;
+  private firstBatchOfEpoch = true;
+
+  constructor(
+    private readonly emit: Emit,
+    /** Total epochs of the whole run (both phases), for the ETA. */
+    private readonly totalEpochs: number,
+    private readonly intervalMs = BATCH_EVENT_INTERVAL_MS,
+    private readonly now: () => number = () => performance.now(),
+    /** Epochs finished before this fit call (phase 2 continues phase 1's count). */
+    private readonly epochsBefore = 0,
+  ) {}
+
+  onTrainBegin(): void {
+    this.startedAt = this.now();
+    this.lastSentAt = this.startedAt;
+  }
+
+  onBatchEnd(logs: BatchLogs): void {
+    this.imagesSinceSent += logs.size;
+    const t = this.now();
+    if (!this.firstBatchOfEpoch && t - this.lastSentAt < this.intervalMs) return;
+    this.firstBatchOfEpoch = false;
+    const seconds = Math.max(t - this.lastSentAt, 1e-3) / 1000;
+    this.emit({
+      type: 'batch',
+      epoch: logs.epoch,
+      batch: logs.batch,
+      batchesPerEpoch: logs.batchesPerEpoch,
+      loss: logs.loss,
+      accuracy: logs.accuracy,
+      lr: logs.lr,
+      imagesPerSec: this.imagesSinceSent / seconds,
+    });
+    this.lastSentAt = t;
+    this.imagesSinceSent = 0;
+  }
+
+  onEpochEnd(logs: EpochLogs, control: LoopControl): void {
+    this.firstBatchOfEpoch = true;
+    const elapsedMs = this.now() - this.startedAt;
+    const done = logs.epoch - control.firstEpoch + 1;
+    const remaining = Math.max(0, this.totalEpochs - this.epochsBefore - done);
+    this.emit({ type: 'epoch', epochs: this.totalEpochs, ...logs, elapsedMs, etaMs: (elapsedMs / done) * remaining });
+  }
+}
