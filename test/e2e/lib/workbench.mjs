@@ -1,0 +1,148 @@
+// Helpers that drive the VS Code workbench the way a user does. Selectors
+// are the ones checked in shared/E2E.md against VS Code 1.100.3; keep them
+// here so a workbench change is fixed in one place.
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { artifactsDir } from './paths.mjs';
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Opens the command palette (F1) with the `>` prefix in place. */
+export async function openPalette(page) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  if (!(await input.isVisible())) await page.keyboard.press('F1');
+  await input.waitFor({ state: 'visible' });
+  return input;
+}
+
+/**
+ * Runs a palette command by its full title, e.g. "Finetune: Show Dashboard".
+ * It picks the row whose label is exactly the title, so a fuzzy match on a
+ * similar command cannot run instead.
+ */
+export async function runCommand(page, title) {
+  const input = await openPalette(page);
+  await input.fill(`>${title}`);
+  const row = page
+    .locator('.quick-input-list .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+    .first();
+  await row.waitFor({ state: 'visible' });
+  await row.click();
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** Titles the palette lists for `query` (e.g. "Finetune:"), closing it afterwards. */
+export async function paletteTitles(page, query) {
+  const input = await openPalette(page);
+  await input.fill(`>${query}`);
+  const labels = page.locator('.quick-input-list .monaco-list-row .label-name');
+  await labels.first().waitFor({ state: 'visible' });
+  const titles = await labels.allTextContents();
+  await page.keyboard.press('Escape');
+  return titles;
+}
+
+/** A notification toast (or list entry) containing `text`; resolves when visible. */
+export async function waitForNotification(page, text, { timeout } = {}) {
+  const toast = page.locator('.notification-toast, .notifications-list-container .monaco-list-row')
+    .filter({ hasText: text })
+    .first();
+  await toast.waitFor({ state: 'visible', timeout });
+  return toast;
+}
+
+/** Closes every notification toast, so the next waitForNotification sees only new ones. */
+export async function clearNotifications(page) {
+  await runCommand(page, 'Notifications: Clear All Notifications');
+}
+
+/**
+ * The content of a webview: VS Code nests the page two iframes deep. With
+ * `title`, the webview whose editor tab has that title is made active first.
+ */
+export async function webviewFrame(page, { title } = {}) {
+  if (title) await page.locator('.tabs-container .tab', { hasText: title }).first().click();
+  // Hidden webviews stay in the DOM; the visible one is the active editor's.
+  const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe');
+  await frame.locator('body').waitFor({ state: 'attached' });
+  return frame;
+}
+
+/** Clicks a view container's activity-bar icon (by its title) and waits for its sidebar. */
+export async function openViewContainer(page, title) {
+  const icon = activityBarItem(page, title);
+  await icon.waitFor({ state: 'visible' });
+  const checked = await icon.getAttribute('aria-checked') ?? await icon.locator('..').getAttribute('aria-checked');
+  if (checked !== 'true') await icon.click();
+  await page.locator('.sidebar .composite.title', { hasText: title.toUpperCase() })
+    .or(page.locator('.sidebar .composite.title', { hasText: title }))
+    .first().waitFor({ state: 'visible' });
+}
+
+/** A view container's icon in the activity bar. */
+export function activityBarItem(page, title) {
+  return page.locator(`.activitybar [aria-label="${title}"]`).first();
+}
+
+/** A view (pane) in the sidebar by its name, e.g. "Layers"; expands it if collapsed. */
+export async function viewPane(page, name) {
+  const header = page.locator('.sidebar .pane-header', { hasText: new RegExp(`^${escapeRegExp(name)}`, 'i') }).first();
+  await header.waitFor({ state: 'visible' });
+  if ((await header.getAttribute('aria-expanded')) === 'false') await header.click();
+  return header.locator('xpath=..');
+}
+
+/** Tree rows (`.monaco-list-row`) inside `scope` (a page or a pane), optionally those containing `text`. */
+export function treeRows(scope, text) {
+  const rows = scope.locator('.monaco-list-row');
+  return text === undefined ? rows : rows.filter({ hasText: text });
+}
+
+/** The first tree row whose text contains `text`. */
+export function treeRow(scope, text) {
+  return treeRows(scope, text).first();
+}
+
+/** A tree item's checkbox; its `aria-checked` holds the state, a click fires onDidChangeCheckboxState. */
+export function treeCheckbox(row) {
+  return row.locator('.custom-view-tree-node-item-checkbox');
+}
+
+/** Opens the Explorer (Ctrl+Shift+E) and returns its row for `name` (a file or folder at any visible depth). */
+export async function explorerRow(page, name) {
+  await page.keyboard.press('Control+Shift+E');
+  const row = page.locator('.explorer-folders-view .monaco-list-row')
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+    .first();
+  await row.waitFor({ state: 'visible' });
+  return row;
+}
+
+/** Right-clicks `name` in the Explorer and clicks the context-menu entry `commandTitle`. */
+export async function explorerContextMenu(page, name, commandTitle) {
+  const row = await explorerRow(page, name);
+  await row.click({ button: 'right' });
+  await contextMenuItem(page, commandTitle).click();
+}
+
+/** An entry of the open context menu, by its exact title. */
+export function contextMenuItem(page, title) {
+  return page.locator('.context-view .action-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }).first();
+}
+
+/** Titles of the open context menu's entries (to assert what is, and is not, offered). */
+export async function contextMenuTitles(page) {
+  const items = page.locator('.context-view .action-label');
+  await items.first().waitFor({ state: 'visible' });
+  return (await items.allTextContents()).map((t) => t.trim()).filter(Boolean);
+}
+
+/** Saves a screenshot as test/e2e/artifacts/<name>.png (`name` may hold a sub-folder) and returns its path. */
+export async function screenshot(page, name) {
+  const safe = name.split('/').map((part) => part.replace(/[^\w.-]+/g, '-')).join('/');
+  const path = join(artifactsDir, `${safe}.png`);
+  mkdirSync(dirname(path), { recursive: true });
+  await page.screenshot({ path });
+  return path;
+}
