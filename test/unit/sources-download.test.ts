@@ -199,7 +199,7 @@ test('resolveModel turns a local folder or model.json path into the folder, and 
     const dir = await resolveModel(`${server.base}model.json`, { ...quiet, cacheDir });
     assert.equal(await resolveModel(dir, { cacheDir }), dir);
     assert.equal(await resolveModel(join(dir, 'model.json'), { cacheDir }), dir);
-    await assert.rejects(resolveModel(join(cacheDir, 'nope'), { cacheDir }), /nope: no such file or folder/);
+    await assert.rejects(resolveModel(join(cacheDir, 'nope'), { cacheDir }), /nope: does not exist/);
   } finally {
     await server.close();
   }

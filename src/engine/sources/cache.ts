@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { lstat, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ModelFileError } from '../model/load';
+import { ModelFileError } from '../model/modelFileError';
 import type { DownloadedFile } from './download';
 
 export interface CacheManifest {

@@ -4,7 +4,8 @@
 // network may get wrong: statuses, origins, paths, sizes, time-outs.
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { ModelFileError } from '../model/load';
+import { ModelFileError } from '../model/modelFileError';
+import { checkShardPath } from '../model/shards';
 import { displayUrl, fetchToSink, type FetchOptions } from './fetch';
 import type { ProxyOptions } from './proxy';
 
@@ -50,8 +51,7 @@ export interface DownloadedFile {
 }
 
 const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2, complex64: 8 };
-// Safe shard names: relative, no `.`/`..` segments, no percent-escapes or backslashes to smuggle either in.
-const SAFE_PATH = /^(?!.*(^|\/)\.{1,2}(\/|$))[A-Za-z0-9_][A-Za-z0-9._-]*(\/[A-Za-z0-9_][A-Za-z0-9._-]*)*$/;
+// Our own names in the cache folder; a shard by that name would overwrite them.
 const RESERVED = new Set(['model.json', 'manifest.json']);
 
 /** Shard paths named by a parsed model.json, each checked to stay inside the model folder and on its origin. */
@@ -68,9 +68,10 @@ export function shardPaths(modelJson: unknown, modelUrl: URL): { path: string; u
   for (const group of manifest as { paths?: unknown }[]) {
     if (!group || !Array.isArray(group.paths)) throw new ModelFileError(name, 'a weightsManifest group has no paths list');
     for (const path of group.paths) {
-      if (typeof path !== 'string' || !SAFE_PATH.test(path) || RESERVED.has(path)) {
-        throw new ModelFileError(name, `weight path ${JSON.stringify(path)} is not a plain relative file name inside the model folder`);
-      }
+      if (typeof path !== 'string') throw new ModelFileError(name, `weight path ${JSON.stringify(path)} is not a string`);
+      // The local loader's rules (no '..', absolute paths, URLs, percent-escapes, backslashes), before any shard is fetched.
+      checkShardPath(name, path);
+      if (RESERVED.has(path)) throw new ModelFileError(name, `weight path '${path}' would overwrite ${path}`);
       if (seen.has(path)) throw new ModelFileError(name, `weight path "${path}" is listed twice`);
       seen.add(path);
       // tfjs appends the model URL's query (e.g. ?tfjs-format=file) to every weight URL; so do we.

@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
 import { createHash } from 'node:crypto';
-import { ModelFileError } from '../model/load';
+import { ModelFileError } from '../model/modelFileError';
 import { openTunnel, proxyAuthorization, proxyFor, type ProxyOptions } from './proxy';
 
 export interface FetchOptions extends ProxyOptions {

@@ -1,45 +1,27 @@
-// Refuses model formats that are not TF.js, by name, before anything is
-// fetched or opened, and says how to convert them. Pickles in particular run
-// code when loaded, so they are refused outright rather than "tried".
-import { ModelFileError } from '../model/load';
+// Refuses URLs of model formats that are not TF.js, by name, before anything
+// is fetched, with the conversion advice the local loader gives for files
+// (model/foreignFormats.ts). Local folders are that module's job.
+import { ModelFileError } from '../model/modelFileError';
+import { refuseForeignFormat } from '../model/foreignFormats';
 
-const SAVED_MODEL_HINT =
-  'a TensorFlow SavedModel is not a TF.js model; convert it with: tensorflowjs_converter --input_format=tf_saved_model SAVED_MODEL_DIR OUT_DIR, then open OUT_DIR/model.json';
+const SAVED_MODEL_URL =
+  'is a TensorFlow SavedModel, not TF.js; download it and convert it: tensorflowjs_converter --input_format=tf_saved_model SAVED_MODEL_DIR OUT_DIR, then open OUT_DIR/model.json';
 
-const FOREIGN: { pattern: RegExp; problem: string }[] = [
-  {
-    pattern: /\.(h5|hdf5|keras)$/i,
-    problem:
-      'a Keras file is not a TF.js model; convert it with: tensorflowjs_converter --input_format=keras MODEL.h5 OUT_DIR (for .keras, save as .h5 or a SavedModel first), then open OUT_DIR/model.json',
-  },
-  {
-    pattern: /\.(pt|pth|pkl|pickle|ckpt|bin\.index)$/i,
-    problem:
-      'a PyTorch/pickle file is not a TF.js model and is never unpickled (it can run code); export it to a TensorFlow SavedModel (e.g. via ONNX and onnx2tf), then: tensorflowjs_converter --input_format=tf_saved_model SAVED_MODEL_DIR OUT_DIR',
-  },
-  { pattern: /(^|\/)saved_model\.pbtxt?$|(^|\/)saved_model\/?$|(^|\/)variables(\/|$)/i, problem: SAVED_MODEL_HINT },
-  {
-    pattern: /\.pb$/i,
-    problem: `a .pb graph is not a TF.js model; ${SAVED_MODEL_HINT.replace(/^a TensorFlow SavedModel is not a TF\.js model; /, '')}`,
-  },
-  {
-    pattern: /\.(onnx|tflite|safetensors)$/i,
-    problem:
-      'this format is not a TF.js model; convert it to a TensorFlow SavedModel first, then: tensorflowjs_converter --input_format=tf_saved_model SAVED_MODEL_DIR OUT_DIR',
-  },
-];
-
-/** Throws a one-line ModelFileError when `pathOrUrl` names a non-TF.js model format. */
-export function refuseForeignFormat(pathOrUrl: string): void {
-  let path = pathOrUrl;
+/** Throws a one-line ModelFileError when a URL names a non-TF.js model file or a SavedModel folder. */
+export function refuseForeignUrl(url: URL): void {
+  let path = url.pathname;
   try {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(pathOrUrl)) path = decodeURIComponent(new URL(pathOrUrl).pathname);
+    path = decodeURIComponent(path);
   } catch {
-    // Not a parseable URL; judge the raw text.
+    // Malformed escapes: judge the raw path.
   }
-  const normalized = path.replace(/\\/g, '/');
-  for (const { pattern, problem } of FOREIGN) {
-    if (pattern.test(normalized)) throw new ModelFileError(pathOrUrl, problem);
+  const name = `${url.origin}${url.pathname}`;
+  if (/(^|\/)(saved_model(\.pbtxt)?|variables(\/variables\.index)?)\/?$/i.test(path)) throw new ModelFileError(name, SAVED_MODEL_URL);
+  try {
+    refuseForeignFormat(path, true);
+  } catch (error) {
+    if (error instanceof ModelFileError) throw new ModelFileError(name, error.problem);
+    throw error;
   }
 }
 
@@ -52,13 +34,13 @@ export function modelJsonUrl(input: string): URL {
   try {
     url = new URL(input);
   } catch {
-    throw new ModelFileError(input, 'not a valid URL');
+    throw new ModelFileError(input, 'is not a valid URL');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ModelFileError(input, `unsupported protocol ${url.protocol} (only http and https)`);
+    throw new ModelFileError(input, `uses ${url.protocol}; only http and https URLs are downloaded`);
   }
-  if (url.username || url.password) throw new ModelFileError(input, 'URLs with embedded credentials are not accepted');
-  refuseForeignFormat(input);
+  if (url.username || url.password) throw new ModelFileError(`${url.protocol}//${url.host}${url.pathname}`, 'URLs with embedded credentials are not accepted');
+  refuseForeignUrl(url);
   if (!/\.json$/i.test(url.pathname)) {
     url.pathname = `${url.pathname.replace(/\/+$/, '')}/model.json`;
   }

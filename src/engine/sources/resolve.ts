@@ -3,14 +3,16 @@
 // This is the API the CLI (`models pull`, `train --model`) and the
 // extension's "Open Model from Catalog…" quick pick use.
 import { existsSync, readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { basename, dirname, join, resolve as resolvePath } from 'node:path';
-import { ModelFileError } from '../model/load';
+import { readFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
+import { ModelFileError } from '../model/modelFileError';
 import { cacheKey, checkPinned, defaultCacheDir, inspectEntry, installEntry, type CacheManifest } from './cache';
 import { CATALOG, findCatalogEntry, type CatalogEntry } from './catalog';
 import { downloadModelFiles, type DownloadLimits, type DownloadProgress } from './download';
 import { displayUrl } from './fetch';
-import { modelJsonUrl, refuseForeignFormat } from './formats';
+import { modelJsonUrl } from './formats';
+import { locateModelJson, validateLayersModelDir } from '../model/validate';
+import { validateGraphModelDir } from '../model/graphArtifacts';
 import { SharedFlights } from './shared';
 
 export interface PullOptions {
@@ -101,7 +103,6 @@ export async function pullModel(idOrUrl: string, options: PullOptions = {}): Pro
   const root = options.cacheDir ?? defaultCacheDir(options.env);
   const entry = findCatalogEntry(idOrUrl, options.catalog ?? CATALOG);
   if (!entry && !/^https?:\/\//i.test(idOrUrl)) {
-    refuseForeignFormat(idOrUrl);
     throw new ModelFileError(idOrUrl, 'not a catalog id or an http(s) URL (see: finetune models list)');
   }
   if (entry?.builtin) return { dir: builtinDir(entry, options), entry, fromCache: true };
@@ -133,13 +134,38 @@ export async function pullModel(idOrUrl: string, options: PullOptions = {}): Pro
           }),
         validate: async (modelDir, files) => {
           for (const file of files) checkPinned(file, entry?.sha256, file.name === 'model.json' ? displayUrl(url) : displayUrl(new URL(file.name, url)));
-          await options.validate?.(modelDir, entry?.format);
+          await (options.validate ?? validateDownloadedModel)(modelDir, entry?.format).catch((error: unknown) => {
+            throw renameToUrl(error, modelDir, url);
+          });
         },
       });
       return { dir: installed.modelDir, entry, fromCache: false, manifest: installed.manifest };
     },
     { signal: options.signal, onProgress: options.onProgress },
   );
+}
+
+/**
+ * The local loader's full validation (paths, sizes, dtypes, topology caps,
+ * NaN/Inf) on the downloaded folder, before it may enter the cache.
+ */
+export async function validateDownloadedModel(modelDir: string, expected: 'layers' | 'graph' | undefined): Promise<void> {
+  const json = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as { format?: unknown };
+  const format = json.format === 'graph-model' ? 'graph' : 'layers';
+  if (expected && expected !== format) {
+    throw new ModelFileError(join(modelDir, 'model.json'), `is a ${format} model, but the catalog lists a ${expected} model`);
+  }
+  if (format === 'graph') await validateGraphModelDir(modelDir);
+  else await validateLayersModelDir(modelDir);
+}
+
+/** Errors about the temp folder name the file by its URL instead: the temp folder is gone by the time the user reads it. */
+function renameToUrl(error: unknown, modelDir: string, url: URL): unknown {
+  if (!(error instanceof ModelFileError)) return error;
+  const rel = relative(modelDir, error.file);
+  if (rel.startsWith('..') || isAbsolute(rel)) return error;
+  const fileUrl = rel === '' || rel === 'model.json' ? url : new URL(rel.split(sep).join('/'), url);
+  return new ModelFileError(displayUrl(fileUrl), error.problem);
 }
 
 /**
@@ -150,14 +176,7 @@ export async function resolveModel(idOrDirOrUrl: string, options: PullOptions = 
   if (findCatalogEntry(idOrDirOrUrl, options.catalog ?? CATALOG) || /^https?:\/\//i.test(idOrDirOrUrl)) {
     return (await pullModel(idOrDirOrUrl, options)).dir;
   }
-  refuseForeignFormat(idOrDirOrUrl);
-  const path = resolvePath(idOrDirOrUrl);
-  const info = await stat(path).catch(() => null);
-  if (!info) throw new ModelFileError(idOrDirOrUrl, 'no such file or folder, and not a catalog id (see: finetune models list)');
-  if (info.isFile()) {
-    if (basename(path) !== 'model.json') throw new ModelFileError(idOrDirOrUrl, 'expected a TF.js model.json or the folder holding it');
-    return dirname(path);
-  }
-  return path;
+  // The local loader's rules: a folder or model.json, other formats refused with conversion advice.
+  return dirname(await locateModelJson(resolvePath(idOrDirOrUrl)));
 }
 
