@@ -57,6 +57,8 @@ export interface ModelServer {
   hits: Map<string, number>;
   files: Record<string, Buffer>;
   route(path: string, handler: Handler): void;
+  /** Drops every custom route: all files are served normally again. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +88,7 @@ export async function startModelServer(files: Record<string, Buffer> = makeModel
     hits,
     files,
     route: (path, handler) => routes.set(path, handler),
+    reset: () => routes.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
