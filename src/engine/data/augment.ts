@@ -66,7 +66,13 @@ export function augmentBatch(x: tf.Tensor4D, rng: Rng, options: AugmentOptions =
     factors.push(factor);
   }
   return tf.tidy(() => {
-    const moved = tf.image.transform(x, tf.tensor2d(rows, [batch, 8]), 'bilinear', 'nearest');
+    // One image per call: tfjs-backend-cpu 4.22's Transform kernel returns after
+    // the first image of a batch (a `return` inside its batch loop), leaving the
+    // rest as fill values.
+    const images = tf.split(x, batch, 0).map((image, i) =>
+      tf.image.transform(image, tf.tensor2d(rows.slice(i * 8, i * 8 + 8), [1, 8]), 'bilinear', 'nearest'),
+    );
+    const moved = images.length === 1 ? images[0] : tf.concat(images, 0);
     return tf.mul(moved, tf.tensor4d(factors, [batch, 1, 1, 1])) as tf.Tensor4D;
   });
 }
