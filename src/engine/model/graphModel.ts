@@ -157,8 +157,10 @@ export async function loadGraphFeatureExtractor(dir: string, options: { caps?: P
     }
     const outputName = model.outputNodes[0];
     const dynamic = artifacts.ops.some((op) => ASYNC_OPS.has(op));
+    let rawShape: number[] = [];
     const run = async (images: tf.Tensor): Promise<tf.Tensor2D> => {
       const raw = (dynamic ? await model.executeAsync(images, outputName) : model.execute(images, outputName)) as tf.Tensor;
+      rawShape = raw.shape;
       try {
         return toFeatures(raw);
       } finally {
@@ -170,7 +172,13 @@ export async function loadGraphFeatureExtractor(dir: string, options: { caps?: P
     const features = await run(probe).finally(() => probe.dispose());
     const width = features.shape[1];
     features.dispose();
-    if (summary.graph!.outputs[0] && summary.graph!.outputs[0].shape.length === 0) summary.graph!.outputs[0].shape = [null, width];
+    // Graphs rarely record their output shapes; the probe's answer fills them in for the summary.
+    const output = summary.graph!.outputs[0];
+    if (output && output.shape.length === 0) {
+      output.shape = [null, ...rawShape.slice(1)];
+      const outputs = summary.graph!.outputs;
+      summary.layers[0].outputShape = outputs.length > 1 ? outputs.map((o) => o.shape) : output.shape;
+    }
     return {
       model,
       summary,
