@@ -1,0 +1,76 @@
+// A new classification head on top of the base, cut at any top-level layer.
+import { tf } from '../tf';
+import { modelGraph } from './graph';
+
+/** Head layers are named with this prefix so that plans and summaries can tell them apart. */
+export const HEAD_PREFIX = 'ft_head_';
+
+/** A one-line error about a layer name, cut or plan the user chose. CLI exit code 2. */
+export class LayerChoiceError extends Error {
+  override name = 'LayerChoiceError';
+}
+
+/** Edit distance, for "did you mean" hints. */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}
+
+/** Up to `n` names closest to `wanted` (substring matches first). */
+export function nearMatches(wanted: string, names: string[], n = 3): string[] {
+  const w = wanted.toLowerCase();
+  return names
+    .map((name) => ({ name, score: name.toLowerCase().includes(w) || w.includes(name.toLowerCase()) ? -1 : distance(w, name.toLowerCase()) }))
+    .sort((a, b) => a.score - b.score)
+    .slice(0, n)
+    .map((x) => x.name);
+}
+
+export function unknownLayerError(what: string, wanted: string, names: string[]): LayerChoiceError {
+  const near = nearMatches(wanted, names);
+  return new LayerChoiceError(`unknown ${what} '${wanted}'${near.length ? `; did you mean ${near.map((s) => `'${s}'`).join(', ')}?` : ''}`);
+}
+
+function freeName(base: tf.LayersModel, stem: string): string {
+  const taken = new Set(modelGraph(base).map((n) => n.layer.name));
+  let name = `${HEAD_PREFIX}${stem}`;
+  for (let k = 2; taken.has(name); k++) name = `${HEAD_PREFIX}${stem}_${k}`;
+  return name;
+}
+
+/** base[..cut] + (global pooling if 4-D) + dropout + dense(numClasses, softmax). Shares the base's weights. */
+export function attachHead(base: tf.LayersModel, options: { cut: string; numClasses: number; dropout: number; seed: number }): tf.LayersModel {
+  const { cut, numClasses, dropout, seed } = options;
+  if (!Number.isInteger(numClasses) || numClasses < 2) throw new LayerChoiceError(`a classifier needs at least 2 classes, got ${numClasses}`);
+  const graph = modelGraph(base);
+  const node = graph.find((n) => n.layer.name === cut);
+  if (!node) throw unknownLayerError('cut layer', cut, graph.map((n) => n.layer.name));
+  if (node.outputs.length !== 1) throw new LayerChoiceError(`cut layer '${cut}' has ${node.outputs.length} outputs; choose a layer with one`);
+  let x = node.outputs[0];
+  if (x.rank === 4) {
+    x = tf.layers.globalAveragePooling2d({ name: freeName(base, 'pool') }).apply(x) as tf.SymbolicTensor;
+  } else if (x.rank !== 2) {
+    x = tf.layers.flatten({ name: freeName(base, 'flatten') }).apply(x) as tf.SymbolicTensor;
+  }
+  x = tf.layers.dropout({ rate: dropout, seed, name: freeName(base, 'dropout') }).apply(x) as tf.SymbolicTensor;
+  const out = tf.layers
+    .dense({
+      units: numClasses,
+      activation: 'softmax',
+      // Seeded, so a rerun with the same seed starts from the same head.
+      kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      biasInitializer: 'zeros',
+      name: freeName(base, 'dense'),
+    })
+    .apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: base.inputs, outputs: out, name: `${base.name}_finetune` });
+}
