@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATALOG, findCatalogEntry, formatBytes, type CatalogEntry } from '../../src/engine/sources/catalog';
@@ -109,4 +110,14 @@ test('cache folder and sizes', () => {
   assert.notEqual(cacheKey('https://h/a/model.json', true), cacheKey('https://h/b/model.json', true));
   assert.equal(formatBytes(17_000_000), '17 MB');
   assert.equal(formatBytes(1_900_000), '1.9 MB');
+});
+
+test('the catalog and downloader load no tfjs (the extension host imports them at activation)', () => {
+  const script = "require('./src/engine/sources/resolve.ts'); process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => k.includes('@tensorflow'))))";
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
+  assert.equal(result.status, 0, result.stderr);
+  assert.deepEqual(JSON.parse(result.stdout), []);
+  // The same check sees tfjs when it is loaded, so it can fail.
+  const control = spawnSync(process.execPath, ['--import', 'tsx', '-e', script.replace('sources/resolve.ts', 'model/graphModel.ts')], { encoding: 'utf8' });
+  assert.ok(JSON.parse(control.stdout).length > 0);
 });

@@ -6,6 +6,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as tls from 'node:tls';
+import { isIP } from 'node:net';
 import { createHash } from 'node:crypto';
 import { ModelFileError } from '../model/modelFileError';
 import { openTunnel, proxyAuthorization, proxyFor, type ProxyOptions } from './proxy';
@@ -101,8 +102,10 @@ async function request(url: URL, options: FetchOptions): Promise<http.IncomingMe
     const socket = await openTunnel(proxy, url, idle, options.signal).catch((error: Error) => {
       throw options.signal?.aborted ? new DownloadCancelledError() : new ModelFileError(displayUrl(url), error.message);
     });
-    const secure = tls.connect({ socket, servername: url.hostname, ca: options.ca });
-    requestOptions = { hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers, agent: false, createConnection: () => secure };
+    // SNI takes host names only; an IP literal is still verified against the certificate's IP entries.
+    const secure = tls.connect({ socket, servername: isIP(url.hostname) ? undefined : url.hostname, host: url.hostname, ca: options.ca });
+    // No `agent` at all: `agent: false` would make Node open its own direct connection and ignore createConnection.
+    requestOptions = { hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers, createConnection: () => secure };
   } else {
     requestOptions = { hostname: url.hostname, port: url.port, path: url.pathname + url.search, headers, ca: options.ca };
   }
