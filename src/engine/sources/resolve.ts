@@ -3,9 +3,9 @@
 // This is the API the CLI (`models pull`, `train --model`) and the
 // extension's "Open Model from Catalog…" quick pick use.
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve as resolvePath, sep } from 'node:path';
-import { ModelFileError } from '../model/modelFileError';
+import { DEFAULT_CAPS, ModelFileError } from '../model/modelFileError';
 import { cacheKey, checkPinned, defaultCacheDir, inspectEntry, installEntry, type CacheManifest } from './cache';
 import { CATALOG, findCatalogEntry, type CatalogEntry } from './catalog';
 import { downloadModelFiles, type DownloadLimits, type DownloadProgress } from './download';
@@ -150,13 +150,28 @@ export async function pullModel(idOrUrl: string, options: PullOptions = {}): Pro
  * NaN/Inf) on the downloaded folder, before it may enter the cache.
  */
 export async function validateDownloadedModel(modelDir: string, expected: 'layers' | 'graph' | undefined): Promise<void> {
-  const json = JSON.parse(await readFile(join(modelDir, 'model.json'), 'utf8')) as { format?: unknown };
-  const format = json.format === 'graph-model' ? 'graph' : 'layers';
+  const format = await detectModelFormat(modelDir);
   if (expected && expected !== format) {
     throw new ModelFileError(join(modelDir, 'model.json'), `is a ${format} model, but the catalog lists a ${expected} model`);
   }
   if (format === 'graph') await validateGraphModelDir(modelDir);
   else await validateLayersModelDir(modelDir);
+}
+
+/**
+ * `graph` for a TF.js Graph model folder (model.json `format: graph-model`),
+ * else `layers`; the loaders validate everything else. Reads at most the
+ * model.json cap, so a hostile folder cannot make this allocate more.
+ */
+export async function detectModelFormat(dir: string): Promise<'layers' | 'graph'> {
+  const file = await locateModelJson(dir);
+  const info = await stat(file);
+  if (!info.isFile() || info.size > DEFAULT_CAPS.maxModelJsonBytes) return 'layers';
+  try {
+    return (JSON.parse(await readFile(file, 'utf8')) as { format?: unknown }).format === 'graph-model' ? 'graph' : 'layers';
+  } catch {
+    return 'layers';
+  }
 }
 
 /** Errors about the temp folder name the file by its URL instead: the temp folder is gone by the time the user reads it. */
