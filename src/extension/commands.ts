@@ -1,34 +1,99 @@
+// Every contributed command. Handlers are thin: they ask the user what is
+// needed, check Workspace Trust where files are trained on, and call the app.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DashboardPanel } from './dashboard/panel';
-import type { ExtensionContextServices } from './services';
+import type { App } from './app';
+import { freezeUpTo, unfreezeFrom, withCut } from './state/freezePlan';
+import { requireTrust } from './trust';
+import type { LayerNode } from './views/layerTreeIndex';
+import { classifyImage } from './classify';
 
-export function registerCommands(context: vscode.ExtensionContext, services: ExtensionContextServices): void {
-  const notYet = (what: string) => () => vscode.window.showInformationMessage(`Finetune: ${what} is not available yet.`);
-  const showDashboard = () =>
-    DashboardPanel.show(context.extensionUri, {
-      onMessage: (panel, raw) => {
-        if (raw && typeof raw === 'object' && (raw as { type?: unknown }).type === 'ready') panel.markReady();
-      },
-    });
-  const table: Record<string, (...args: unknown[]) => unknown> = {
-    'finetune.openModel': notYet('Open Model'),
-    'finetune.openDemoModel': notYet('Open Demo Model'),
-    'finetune.openCatalogModel': notYet('Open Model from Catalog'),
-    'finetune.fineTuneFolder': showDashboard,
-    'finetune.fineTuneOnDataset': showDashboard,
-    'finetune.showDashboard': showDashboard,
-    'finetune.stopTraining': notYet('Stop Training'),
-    'finetune.classifyImage': notYet('Classify Image'),
-    'finetune.classifyWithModel': notYet('Classify with Fine-tuned Model'),
-    'finetune.selectBackend': notYet('Select Backend'),
-    'finetune.freezeUpToHere': notYet('Freeze up to here'),
-    'finetune.unfreezeFromHere': notYet('Unfreeze from here'),
-    'finetune.cutHere': notYet('Cut here'),
-    'finetune.resumeRun': notYet('Resume Run'),
-    'finetune.refreshRuns': notYet('Refresh Runs'),
+export function registerCommands(context: vscode.ExtensionContext, app: App): void {
+  const layerAction = (apply: typeof freezeUpTo) => (node?: LayerNode) => {
+    const m = app.store.model;
+    const plan = app.store.plan;
+    if (!m || !plan || node?.kind !== 'layer') return;
+    if (app.training.active) {
+      void vscode.window.showInformationMessage('Finetune: the freeze plan cannot change while training runs.');
+      return;
+    }
+    app.store.setPlan(apply(m.planModel, plan, node.id));
+  };
+
+  const table: Record<string, (...args: never[]) => unknown> = {
+    'finetune.openModel': () => openModel(app),
+    'finetune.openDemoModel': async () => {
+      if (await app.loadModel(app.demoModelDir)) await vscode.commands.executeCommand('finetune.layers.focus');
+    },
+    'finetune.openCatalogModel': () =>
+      vscode.window.showInformationMessage('Finetune: the model catalog is not available in this build yet. Use Open Model… with a folder holding model.json.'),
+    'finetune.fineTuneFolder': async () => {
+      if (!requireTrust('Fine-tuning')) return;
+      const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Fine-tune on this Dataset', title: 'A folder of class sub-folders' });
+      if (picked?.[0]) await fineTuneOn(app, picked[0]);
+    },
+    'finetune.fineTuneOnDataset': async (uri?: vscode.Uri) => {
+      if (!requireTrust('Fine-tuning')) return;
+      if (uri instanceof vscode.Uri) await fineTuneOn(app, uri);
+      else await vscode.commands.executeCommand('finetune.fineTuneFolder');
+    },
+    'finetune.showDashboard': () => app.showDashboard(),
+    'finetune.stopTraining': () => {
+      if (!app.training.active) void vscode.window.showInformationMessage('Finetune: no training is running.');
+      app.training.stop();
+    },
+    'finetune.classifyImage': (uri?: vscode.Uri) => classifyImage(app, uri instanceof vscode.Uri ? uri : undefined),
+    'finetune.classifyWithModel': (uri?: vscode.Uri) => classifyImage(app, uri instanceof vscode.Uri ? uri : undefined),
+    'finetune.selectBackend': () => selectBackend(),
+    'finetune.freezeUpToHere': layerAction(freezeUpTo),
+    'finetune.unfreezeFromHere': layerAction(unfreezeFrom),
+    'finetune.cutHere': layerAction(withCut),
+    'finetune.resumeRun': () => {
+      if (!requireTrust('Resuming a run')) return;
+      void vscode.window.showInformationMessage('Finetune: resuming an interrupted run is not available in this build yet; start a new run from the dashboard.');
+    },
+    'finetune.refreshRuns': () => app.runs.refresh(),
   };
   for (const [id, handler] of Object.entries(table)) {
-    context.subscriptions.push(vscode.commands.registerCommand(id, handler));
+    context.subscriptions.push(vscode.commands.registerCommand(id, handler as (...args: unknown[]) => unknown));
   }
-  void services;
+}
+
+async function openModel(app: App): Promise<void> {
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: true,
+    canSelectMany: false,
+    filters: { 'TF.js model': ['json'] },
+    openLabel: 'Open Model',
+    title: 'A TF.js Layers model: model.json or its folder',
+  });
+  const uri = picked?.[0];
+  if (!uri) return;
+  const dir = uri.fsPath.toLowerCase().endsWith('.json') ? path.dirname(uri.fsPath) : uri.fsPath;
+  if (await app.loadModel(dir)) await vscode.commands.executeCommand('finetune.layers.focus');
+}
+
+/** Explorer "Fine-tune on this Dataset": the dashboard, pre-filled with this folder (and the demo model if none is open). */
+async function fineTuneOn(app: App, folder: vscode.Uri): Promise<void> {
+  app.showDashboard();
+  if (!app.store.model && !(await app.loadModel(app.demoModelDir))) return;
+  await app.setDataset(folder.fsPath);
+}
+
+async function selectBackend(): Promise<void> {
+  if (!requireTrust('Changing the backend')) return;
+  const config = vscode.workspace.getConfiguration('finetune');
+  const current = config.get<string>('backend', 'auto');
+  const items: (vscode.QuickPickItem & { value: string })[] = [
+    { value: 'auto', label: 'auto', detail: 'tfjs-node-gpu, then tfjs-node, then wasm, then cpu' },
+    { value: 'tensorflow', label: 'tensorflow', detail: 'Native TensorFlow (tfjs-node-gpu or tfjs-node)' },
+    { value: 'wasm', label: 'wasm', detail: 'WebAssembly: portable; frozen layers only for convolutions' },
+    { value: 'cpu', label: 'cpu', detail: 'Pure JavaScript: slowest, always available' },
+  ].map((i) => ({ ...i, description: i.value === current ? '(current)' : undefined }));
+  const choice = await vscode.window.showQuickPick(items, { title: 'Finetune: backend for training' });
+  if (!choice) return;
+  const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  await config.update('backend', choice.value, target);
+  void vscode.window.showInformationMessage(`Finetune: the next run uses the ${choice.value} backend.`);
 }

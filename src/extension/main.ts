@@ -1,20 +1,21 @@
-// Activation: register commands, views and the dashboard. Nothing here loads
-// tfjs; model work happens in the trainer child process (dist/trainer.js).
+// Activation: create the views and register the commands. Nothing here loads
+// tfjs; model work happens in trainer child processes (dist/trainer.js).
 import * as vscode from 'vscode';
+import { App } from './app';
 import { registerCommands } from './commands';
-import { ExtensionContextServices, createServices } from './services';
 
-let services: ExtensionContextServices | undefined;
+let app: App | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
-  services = createServices(context);
-  registerCommands(context, services);
-  const ms = performance.now() - started;
-  services.log.appendLine(`Finetune Studio activated in ${ms.toFixed(1)} ms`);
+  app = new App(context);
+  registerCommands(context, app);
+  app.log.appendLine(`Finetune Studio activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 
-export function deactivate(): Promise<void> | undefined {
-  // Kills every trainer process we started, so none outlives the host.
-  return services?.dispose();
+export async function deactivate(): Promise<void> {
+  // Ends every trainer process this window started, so none outlives it.
+  const current = app;
+  app = undefined;
+  await current?.dispose();
 }

@@ -1,3 +1,36 @@
-// Trainer child-process entry (forked by the extension host).
-process.on('message', () => undefined);
-if (process.send) process.send({ type: 'hello' });
+// The trainer child process (dist/trainer.js), forked by the extension host.
+// It validates every request, drives the engine, and answers on the IPC
+// channel. It exits when the host disconnects, so it never outlives it.
+import { TrainerRequestSchema, type TrainerRequest } from '../shared/protocol/trainer';
+import { handle, abortAll } from './handlers';
+import { errorReply } from './errors';
+
+function send(message: unknown): void {
+  if (process.connected && process.send) process.send(message as object);
+}
+
+process.on('message', (raw: unknown) => {
+  const parsed = TrainerRequestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+    const problem = parsed.error.issues[0];
+    const message = `invalid request: ${problem?.path.join('.') || 'message'}: ${problem?.message ?? 'invalid'}`;
+    if (typeof id === 'number' && Number.isSafeInteger(id) && id > 0) send({ inReplyTo: id, error: { message, code: 'invalidRequest' } });
+    else process.stderr.write(`${message}\n`);
+    return;
+  }
+  const request: TrainerRequest = parsed.data;
+  handle(request, (event) => send({ method: 'event', params: { requestId: request.id, event } })).then(
+    (result) => send({ inReplyTo: request.id, result }),
+    (error: unknown) => send({ inReplyTo: request.id, error: errorReply(error) }),
+  );
+});
+
+// The host went away (Stop escalation, dashboard closed, window reloaded):
+// cancel at once and leave; nothing here is worth finishing without it.
+process.on('disconnect', () => {
+  abortAll();
+  setTimeout(() => process.exit(0), 200).unref();
+});
+
+send({ method: 'ready', params: { pid: process.pid } });

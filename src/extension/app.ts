@@ -1,0 +1,133 @@
+// The extension's long-lived objects and the operations commands and the
+// dashboard share: load a model, choose a dataset, start and stop training.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { HostStore } from './state/store';
+import { buildSpec } from './state/specBuilder';
+import { UtilityTrainer } from './trainer/utilityTrainer';
+import { TrainingController } from './training';
+import { LayersTreeProvider } from './views/layersTree';
+import { RunsTreeProvider } from './views/runsTree';
+import { DashboardController } from './dashboard/controller';
+import { DashboardPanel } from './dashboard/panel';
+import { RunStatusBar } from './statusBar';
+import { backendSetting, defaultHyperparameters, runsFolder } from './settings';
+import { requireTrust } from './trust';
+import type { LayerNode } from './views/layerTreeIndex';
+
+export class App implements vscode.Disposable {
+  readonly log = vscode.window.createOutputChannel('Finetune Studio');
+  readonly store = new HostStore();
+  readonly utility: UtilityTrainer;
+  readonly training: TrainingController;
+  readonly layers: LayersTreeProvider;
+  readonly layersView: vscode.TreeView<LayerNode>;
+  readonly runs: RunsTreeProvider;
+  readonly dashboard: DashboardController;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(readonly context: vscode.ExtensionContext) {
+    const script = vscode.Uri.joinPath(context.extensionUri, 'dist', 'trainer.js').fsPath;
+    const log = (line: string) => this.log.appendLine(line);
+    this.store.trusted = vscode.workspace.isTrusted;
+    this.store.hyper = defaultHyperparameters();
+    this.utility = new UtilityTrainer(script, log);
+    this.training = new TrainingController(this.store, script, log, () => void this.runs.refresh());
+    this.layers = new LayersTreeProvider(this.store);
+    // Checkbox state is the plan's, not VS Code's parent/child propagation.
+    this.layersView = vscode.window.createTreeView('finetune.layers', { treeDataProvider: this.layers, manageCheckboxStateManually: true, showCollapseAll: true });
+    this.runs = new RunsTreeProvider(() => runsFolder(context), () => this.training.activeSince);
+    const runsView = vscode.window.createTreeView('finetune.runs', { treeDataProvider: this.runs });
+    this.dashboard = new DashboardController(context.extensionUri, this.store, {
+      chooseModel: () => void vscode.commands.executeCommand('finetune.openModel'),
+      openDemo: () => void vscode.commands.executeCommand('finetune.openDemoModel'),
+      chooseDataset: () => void vscode.commands.executeCommand('finetune.fineTuneFolder'),
+      start: () => this.startTraining(),
+      stop: () => this.training.stop(),
+      openFile: (file) => void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside }),
+    }, log);
+    this.disposables.push(
+      this.log,
+      this.layers,
+      this.layersView,
+      this.layersView.onDidChangeCheckboxState((e) => this.layers.onCheckboxes(e.items)),
+      this.runs,
+      runsView,
+      this.dashboard,
+      new RunStatusBar(this.store),
+      vscode.workspace.onDidGrantWorkspaceTrust(() => this.store.setTrusted(true)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('finetune.runsFolder')) void this.runs.refresh();
+      }),
+    );
+    // The Runs view reads the disk only once it is shown.
+    if (runsView.visible) void this.runs.refresh();
+    this.disposables.push(runsView.onDidChangeVisibility((e) => e.visible && void this.runs.refresh()));
+  }
+
+  get demoModelDir(): string {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'media', 'demo', 'model').fsPath;
+  }
+
+  get demoDatasetDir(): string {
+    return vscode.Uri.joinPath(this.context.extensionUri, 'media', 'demo', 'dataset').fsPath;
+  }
+
+  showDashboard(): void {
+    this.dashboard.show();
+  }
+
+  /** Loads a model folder's summary in the trainer and makes it the open model. */
+  async loadModel(dir: string): Promise<boolean> {
+    if (this.training.active) {
+      void vscode.window.showWarningMessage('Finetune: stop the current training before opening another model.');
+      return false;
+    }
+    try {
+      const summary = await vscode.window.withProgress(
+        { location: { viewId: 'finetune.layers' }, title: 'Loading model…' },
+        () => this.utility.request('summarize', { modelDir: dir }),
+      );
+      this.store.setModel(dir, summary);
+      this.log.appendLine(`opened ${dir}: ${summary.layers.length} layers, ${summary.totalParams} params`);
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      void vscode.window.showErrorMessage(`Finetune: could not open the model. ${message}`);
+      return false;
+    }
+  }
+
+  /** Makes a folder the dataset and scans it for the health report. */
+  async setDataset(dir: string): Promise<void> {
+    if (this.training.active) return;
+    this.store.setDataset(dir, path.basename(dir));
+    const { validationSplit, seed } = this.store.hyper;
+    try {
+      const health = await this.utility.request('health', { dataDir: dir, validationSplit, seed });
+      this.store.setHealth(dir, health, null);
+    } catch (error) {
+      this.store.setHealth(dir, null, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  startTraining(): void {
+    if (!requireTrust('Training')) return;
+    if (this.training.active) {
+      void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
+      return;
+    }
+    const built = buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting());
+    if (!built.ok) {
+      void vscode.window.showWarningMessage(`Finetune: ${built.reason}`);
+      return;
+    }
+    this.training.start(built.spec);
+  }
+
+  async dispose(): Promise<void> {
+    DashboardPanel.instance?.dispose();
+    await Promise.all([this.training.shutdown(), this.utility.dispose()]);
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+}

@@ -1,0 +1,151 @@
+// Connects the host store to the dashboard page: a snapshot on `ready`, then
+// coalesced patches and metric deltas; and every message from the page is
+// validated before anything acts on it. The page never names a path: files
+// are opened by host-issued id.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../../shared/protocol/webview';
+import type { HostStore } from '../state/store';
+import { Coalescer, type Pending } from '../state/coalescer';
+import { withCut, withLayers, withPreset, withTopK } from '../state/freezePlan';
+import { DashboardPanel } from './panel';
+
+/** What the page can ask for that needs VS Code UI or the trainer. */
+export interface DashboardActions {
+  chooseModel(): void;
+  openDemo(): void;
+  chooseDataset(): void;
+  start(): void;
+  stop(): void;
+  openFile(file: string): void;
+}
+
+export class DashboardController implements vscode.Disposable {
+  private readonly coalescer = new Coalescer((p) => this.deliver(p));
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly store: HostStore,
+    private readonly actions: DashboardActions,
+    private readonly log: (line: string) => void,
+  ) {
+    this.unsubscribe = store.subscribe({
+      changed: (sections) => this.live() && this.coalescer.sections(sections),
+      metrics: (batches, epochs, reset) => this.live() && this.coalescer.metrics(batches, epochs, reset),
+    });
+  }
+
+  show(): DashboardPanel {
+    return DashboardPanel.show(this.extensionUri, {
+      onMessage: (panel, raw) => this.onMessage(panel, raw),
+      onDispose: () => this.coalescer.discard(),
+    });
+  }
+
+  private live(): boolean {
+    return DashboardPanel.instance?.isReady === true;
+  }
+
+  private post(message: HostToWebview): void {
+    DashboardPanel.instance?.post(message);
+  }
+
+  private deliver(p: Pending): void {
+    if (p.reset || p.batches.length > 0 || p.epochs.length > 0) this.post({ type: 'metrics', reset: p.reset, batches: p.batches, epochs: p.epochs });
+    if (p.sections.size > 0) {
+      const state: Record<string, unknown> = {};
+      for (const key of p.sections) state[key] = this.store.section(key);
+      this.post({ type: 'patch', state });
+    }
+  }
+
+  private onMessage(panel: DashboardPanel, raw: unknown): void {
+    const parsed = parseWebviewMessage(raw);
+    if (!parsed.ok) {
+      this.log(`dashboard: rejected a message (${parsed.error})`);
+      return;
+    }
+    try {
+      this.handle(panel, parsed.message);
+    } catch (error) {
+      this.log(`dashboard: ${parsed.message.type} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private handle(panel: DashboardPanel, message: WebviewToHost): void {
+    const store = this.store;
+    const m = store.model;
+    const plan = store.plan;
+    switch (message.type) {
+      case 'ready':
+        // Everything pending is in the snapshot; the page was rebuilt from scratch.
+        this.coalescer.discard();
+        panel.markReady();
+        this.post({ type: 'snapshot', state: store.snapshot(), batches: store.batches.toArray(), epochs: store.epochs.toArray() });
+        return;
+      case 'chooseModel':
+        return this.actions.chooseModel();
+      case 'openDemo':
+        return this.actions.openDemo();
+      case 'chooseDataset':
+        return this.actions.chooseDataset();
+      case 'start':
+        return this.actions.start();
+      case 'stop':
+        return this.actions.stop();
+      case 'setHyper':
+        if (!store.machine.active) store.setHyper(message.values);
+        return;
+      case 'openFile': {
+        const file = store.files.resolve(message.fileId);
+        if (file) this.actions.openFile(file);
+        else this.log(`dashboard: unknown file id ${message.fileId}`);
+        return;
+      }
+      case 'showCell':
+        return this.showCell(message.actual, message.predicted);
+    }
+    // The rest edit the freeze plan, which needs a model and no run in progress.
+    if (!m || !plan || store.machine.active) return;
+    const pm = m.planModel;
+    switch (message.type) {
+      case 'setPreset':
+        return store.setPlan(withPreset(pm, plan, message.preset));
+      case 'setTopK':
+        return store.setPlan(withTopK(pm, plan, message.k));
+      case 'setLayer':
+        return store.setPlan(withLayers(pm, plan, [message.layerId], message.trainable));
+      case 'setBlock': {
+        const block = pm.blocks[message.blockId];
+        if (block) store.setPlan(withLayers(pm, plan, block.layers, message.trainable));
+        return;
+      }
+      case 'setCut':
+        return store.setPlan(withCut(pm, plan, message.layerId));
+    }
+  }
+
+  private showCell(actual: number, predicted: number): void {
+    const result = this.store.result;
+    const rel = result?.confusion.files[actual]?.[predicted];
+    const root = this.store.dataset?.dir;
+    if (!rel || !root) {
+      this.post({ type: 'cellFiles', actual, predicted, files: [] });
+      return;
+    }
+    // Only files inside the dataset folder get an id, whatever the result claims.
+    const inside = (abs: string) => abs.startsWith(path.resolve(root) + path.sep);
+    const files = rel
+      .slice(0, 500)
+      .map((r) => ({ abs: path.resolve(root, r), name: r }))
+      .filter((f) => inside(f.abs))
+      .map((f) => ({ id: this.store.files.idFor(f.abs), name: f.name }));
+    this.post({ type: 'cellFiles', actual, predicted, files });
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.coalescer.dispose();
+  }
+}

@@ -1,0 +1,49 @@
+// Builds the TrainSpec for a run from the host state, and says why not when
+// something is missing. Pure; the result is validated by TrainSpecSchema, the
+// same schema the trainer applies.
+import { TrainSpecSchema, type BackendName, type TrainSpec } from '../../shared/trainSpec';
+import { toTrainPlan } from './freezePlan';
+import type { HostStore } from './store';
+
+export type SpecResult = { ok: true; spec: TrainSpec } | { ok: false; reason: string };
+
+export function buildSpec(store: HostStore, runsDir: string, backend: BackendName | undefined): SpecResult {
+  const m = store.model;
+  const plan = store.plan;
+  if (!m || !plan) return { ok: false, reason: 'Open a model first.' };
+  if (m.summary.format !== 'layers') return { ok: false, reason: 'This model is a Graph model; only Layers models can be fine-tuned here.' };
+  const data = store.dataset;
+  if (!data) return { ok: false, reason: 'Choose a dataset folder first.' };
+  if (data.view.scanning) return { ok: false, reason: 'The dataset is still being scanned.' };
+  if (data.view.error) return { ok: false, reason: `The dataset cannot be used: ${data.view.error}` };
+  const h = store.hyper;
+  const parsed = TrainSpecSchema.safeParse({
+    modelDir: m.dir,
+    dataDir: data.dir,
+    runsDir,
+    cut: m.summary.layers[plan.cut]?.name,
+    train: toTrainPlan(m.planModel, plan),
+    optimizer: h.optimizer,
+    learningRate: h.learningRate,
+    batchSize: h.batchSize,
+    epochs: h.epochs,
+    validationSplit: h.validationSplit,
+    seed: h.seed,
+    earlyStoppingPatience: h.earlyStoppingPatience,
+    augment: h.augment,
+    twoPhase: h.twoPhase ? { headEpochs: Math.min(h.headEpochs, Math.max(1, h.epochs - 1)), lrMultiplier: h.lrMultiplier } : undefined,
+    backend,
+    name: runName(m.summary.name),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, reason: `Invalid setting ${issue?.path.join('.')}: ${issue?.message}` };
+  }
+  return { ok: true, spec: parsed.data };
+}
+
+/** A run-folder label from the model name: `[\w.-]{1,64}`. */
+export function runName(modelName: string): string {
+  const cleaned = modelName.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return cleaned || 'run';
+}

@@ -1,0 +1,280 @@
+// The host's state: the open model, the freeze plan, the dataset, the
+// hyperparameters, the run and its metric history. The tree, the dashboard
+// and the status bar all render from here; nothing else keeps a copy.
+// Pure (no vscode), so its rules are unit-tested.
+import type { ModelSummary } from '../../shared/summary';
+import type { HealthReport } from '../../shared/health';
+import type { RunResult, TrainEvent } from '../../shared/events';
+import type {
+  BatchPoint,
+  DashboardState,
+  DatasetView,
+  EpochPoint,
+  Hyperparameters,
+  ResultsView,
+  RunView,
+} from '../../shared/protocol/webview';
+import { RingBuffer } from './ringBuffer';
+import { RunMachine } from './runMachine';
+import { PlanModel, initialPlan, planView, type FreezePlan } from './freezePlan';
+import { FileRegistry } from './fileRegistry';
+
+export type Section = keyof DashboardState;
+
+export interface StoreListener {
+  /** Sections of the dashboard state that changed. */
+  changed?(sections: Set<Section>): void;
+  /** New metric points; `reset` when a new run cleared the history. */
+  metrics?(batches: BatchPoint[], epochs: EpochPoint[], reset: boolean): void;
+}
+
+export const DEFAULT_HYPER: Hyperparameters = {
+  optimizer: 'adam',
+  learningRate: 1e-3,
+  batchSize: 32,
+  epochs: 10,
+  validationSplit: 0.2,
+  earlyStoppingPatience: 0,
+  twoPhase: false,
+  headEpochs: 2,
+  lrMultiplier: 0.1,
+  augment: false,
+  seed: 42,
+};
+
+const IDLE_RUN: RunView = {
+  phase: 'idle',
+  runName: null,
+  epoch: 0,
+  epochs: 0,
+  batch: 0,
+  batchesPerEpoch: 0,
+  imagesPerSec: null,
+  etaMs: null,
+  backend: null,
+  device: null,
+  stage: null,
+  message: null,
+};
+
+export class HostStore {
+  trusted = true;
+  model: { dir: string; summary: ModelSummary; planModel: PlanModel } | null = null;
+  plan: FreezePlan | null = null;
+  hyper: Hyperparameters = { ...DEFAULT_HYPER };
+  dataset: { dir: string; view: DatasetView } | null = null;
+  readonly machine = new RunMachine();
+  run: RunView = { ...IDLE_RUN };
+  result: RunResult | null = null;
+  readonly files = new FileRegistry();
+  /** Per-batch points: bounded, because a long run has millions of batches. */
+  readonly batches = new RingBuffer<BatchPoint>(20_000);
+  /** Per-epoch points: bounded only by the epoch limit, so a reopened chart holds every epoch. */
+  readonly epochs = new RingBuffer<EpochPoint>(10_000);
+  private readonly listeners = new Set<StoreListener>();
+  private step = 0;
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(...sections: Section[]): void {
+    const set = new Set(sections);
+    for (const l of this.listeners) l.changed?.(set);
+  }
+
+  private emitMetrics(batches: BatchPoint[], epochs: EpochPoint[], reset: boolean): void {
+    for (const l of this.listeners) l.metrics?.(batches, epochs, reset);
+  }
+
+  get numClasses(): number | null {
+    const n = this.dataset?.view.health?.classes.length;
+    return n && n > 0 ? n : null;
+  }
+
+  setTrusted(trusted: boolean): void {
+    this.trusted = trusted;
+    this.emit('trusted');
+  }
+
+  setModel(dir: string, summary: ModelSummary): void {
+    const planModel = new PlanModel(summary);
+    this.model = { dir, summary, planModel };
+    this.plan = initialPlan(planModel);
+    this.emit('model', 'layers', 'plan');
+  }
+
+  /** Replaces the plan (after a tree toggle, a preset, a cut); every view re-renders from it. */
+  setPlan(plan: FreezePlan): void {
+    if (plan === this.plan) return;
+    this.plan = plan;
+    this.emit('layers', 'plan');
+  }
+
+  setHyper(values: Partial<Hyperparameters>): void {
+    this.hyper = { ...this.hyper, ...values };
+    this.emit('hyper');
+  }
+
+  setDataset(dir: string, label: string): void {
+    this.dataset = { dir, view: { label, path: dir, scanning: true, error: null, health: null } };
+    this.emit('dataset', 'plan');
+  }
+
+  setHealth(dir: string, health: HealthReport | null, error: string | null): void {
+    if (!this.dataset || this.dataset.dir !== dir) return; // a late answer for a folder no longer chosen
+    this.dataset.view = { ...this.dataset.view, scanning: false, health, error };
+    this.emit('dataset', 'plan');
+  }
+
+  /** A new run begins: history cleared, results gone. False when one is already active. */
+  beginRun(runName: string, epochs: number): boolean {
+    if (!this.machine.start()) return false;
+    this.batches.clear();
+    this.epochs.clear();
+    this.step = 0;
+    this.result = null;
+    this.files.clear();
+    this.run = { ...IDLE_RUN, phase: 'starting', runName, epochs, message: 'Starting the trainer…' };
+    this.emit('run', 'results');
+    this.emitMetrics([], [], true);
+    return true;
+  }
+
+  requestStop(): boolean {
+    if (!this.machine.stop()) return false;
+    this.run = { ...this.run, phase: 'stopping', message: 'Stopping at the end of this batch…' };
+    this.emit('run');
+    return true;
+  }
+
+  /** Folds one training event into the state. */
+  applyEvent(event: TrainEvent): void {
+    if (!this.machine.active) return; // events after the end (or from an old run) are ignored
+    if (this.machine.phase === 'starting') this.machine.running();
+    const phase = this.machine.phase;
+    switch (event.type) {
+      case 'log':
+        if (event.level === 'warn') this.run = { ...this.run, phase, message: event.message };
+        break;
+      case 'backend':
+        this.run = { ...this.run, phase, backend: event.report.package || event.report.name, device: event.report.gpu ? 'GPU' : 'CPU' };
+        break;
+      case 'health':
+        if (this.dataset) this.dataset.view = { ...this.dataset.view, scanning: false, health: event.report };
+        this.emit('dataset');
+        return;
+      case 'plan':
+        this.run = { ...this.run, phase, message: `Training ${event.trainableParams.toLocaleString('en-US')} of ${event.totalParams.toLocaleString('en-US')} params` };
+        break;
+      case 'progress':
+        this.run = { ...this.run, phase, stage: { name: event.stage, done: event.done, total: event.total }, etaMs: event.etaMs };
+        break;
+      case 'batch': {
+        this.step++;
+        const point: BatchPoint = { step: this.step, epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
+        this.batches.push(point);
+        this.run = { ...this.run, phase, stage: null, epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, imagesPerSec: event.imagesPerSec };
+        this.emitMetrics([point], [], false);
+        break;
+      }
+      case 'epoch': {
+        const point: EpochPoint = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy, valLoss: event.valLoss, valAccuracy: event.valAccuracy };
+        this.epochs.push(point);
+        this.run = { ...this.run, phase, stage: null, epoch: event.epoch, epochs: event.epochs, etaMs: event.etaMs };
+        this.emitMetrics([], [point], false);
+        break;
+      }
+      case 'done':
+        this.finishRun(event.result);
+        return;
+      case 'error':
+        this.failRun(event.message);
+        return;
+    }
+    this.emit('run');
+  }
+
+  finishRun(result: RunResult): void {
+    const outcome = result.stopReason === 'cancelled' ? 'cancelled' : 'completed';
+    if (!this.machine.finish(outcome)) return;
+    this.result = result;
+    this.files.clear();
+    const acc = (result.valAccuracy * 100).toFixed(1);
+    this.run = { ...this.run, phase: outcome, etaMs: 0, stage: null, message: `${outcome === 'cancelled' ? 'Stopped' : 'Done'}: validation accuracy ${acc}% (best epoch ${result.bestEpoch})` };
+    this.emit('run', 'results');
+  }
+
+  failRun(message: string): void {
+    if (!this.machine.finish('failed')) return;
+    this.run = { ...this.run, phase: 'failed', etaMs: null, stage: null, message };
+    this.emit('run');
+  }
+
+  resultsView(): ResultsView | null {
+    const r = this.result;
+    if (!r) return null;
+    return {
+      labels: r.confusion.labels,
+      matrix: r.confusion.matrix,
+      perClass: r.perClass,
+      valAccuracy: r.valAccuracy,
+      valLoss: r.valLoss,
+      bestEpoch: r.bestEpoch,
+      stopReason: r.stopReason,
+      modelLabel: r.modelDir,
+    };
+  }
+
+  /** One section of the dashboard state, built on demand (patches send only what changed). */
+  section<K extends Section>(key: K): DashboardState[K] {
+    return this.build(key) as DashboardState[K];
+  }
+
+  snapshot(): DashboardState {
+    return {
+      trusted: this.trusted,
+      model: this.section('model'),
+      layers: this.section('layers'),
+      plan: this.section('plan'),
+      hyper: this.hyper,
+      dataset: this.section('dataset'),
+      run: this.run,
+      results: this.resultsView(),
+    };
+  }
+
+  private build(key: Section): DashboardState[Section] {
+    const m = this.model;
+    const plan = this.plan;
+    switch (key) {
+      case 'trusted':
+        return this.trusted;
+      case 'model':
+        return m ? { name: m.summary.name, format: m.summary.format, totalParams: m.summary.totalParams, layerCount: m.summary.layers.length, inputShape: m.summary.inputShape } : null;
+      case 'layers':
+        if (!m || !plan) return [];
+        return m.summary.layers.map((l, id) => ({
+          id,
+          name: l.name,
+          className: l.className,
+          params: l.trainableParams + l.nonTrainableParams,
+          hasWeights: m.planModel.selectable.has(id),
+          trainable: plan.trainable.has(id),
+          removed: id > plan.cut,
+          depth: l.path.length,
+        }));
+      case 'plan':
+        return m && plan ? planView(m.planModel, plan, this.numClasses) : null;
+      case 'hyper':
+        return this.hyper;
+      case 'dataset':
+        return this.dataset?.view ?? null;
+      case 'run':
+        return this.run;
+      case 'results':
+        return this.resultsView();
+    }
+  }
+}

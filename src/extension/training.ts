@@ -1,0 +1,135 @@
+// Runs one training at a time: a fresh trainer process per run, events folded
+// into the store, a cancellable progress notification, and a shutdown that
+// always ends the process (Stop → cooperative cancel at a batch boundary;
+// no answer → kill).
+import * as vscode from 'vscode';
+import type { TrainSpec } from '../shared/trainSpec';
+import type { HostStore } from './state/store';
+import { TrainerProcess } from './trainer/process';
+import { duration } from './views/format';
+
+/** How long a cooperative Stop may take before the process is killed. */
+const STOP_GRACE_MS = 20_000;
+
+export class TrainingController implements vscode.Disposable {
+  private proc: TrainerProcess | null = null;
+  /** When the active run started (ms since epoch), for telling its folder apart in the Runs view. */
+  private startedAt: number | null = null;
+  private stopTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly store: HostStore,
+    private readonly script: string,
+    private readonly log: (line: string) => void,
+    /** Called when a run starts or ends, to refresh the Runs view. */
+    private readonly onRunsChanged: () => void,
+  ) {}
+
+  /** Start time of the run this window is training, or null (for the Runs view's status). */
+  get activeSince(): number | null {
+    return this.store.machine.active ? this.startedAt : null;
+  }
+
+  get active(): boolean {
+    return this.store.machine.active;
+  }
+
+  /** Starts a run; a second Start while one runs is ignored and says so. */
+  start(spec: TrainSpec): boolean {
+    if (!this.store.beginRun(spec.name ?? 'run', spec.epochs)) {
+      void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
+      return false;
+    }
+    const proc = new TrainerProcess({
+      script: this.script,
+      log: this.log,
+      onExit: (unexpected) => {
+        if (unexpected && this.proc === proc) this.fail(unexpected);
+      },
+    });
+    this.proc = proc;
+    this.startedAt = Date.now();
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Finetune', cancellable: true },
+      (progress, token) => this.drive(proc, spec, progress, token),
+    );
+    return true;
+  }
+
+  private async drive(proc: TrainerProcess, spec: TrainSpec, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<void> {
+    token.onCancellationRequested(() => this.stop());
+    let reported = 0;
+    const unsubscribe = this.store.subscribe({
+      changed: (sections) => {
+        if (!sections.has('run')) return;
+        const r = this.store.run;
+        const share = r.epochs > 0 ? Math.min(100, ((r.epoch - 1 + (r.batchesPerEpoch ? r.batch / r.batchesPerEpoch : 0)) / r.epochs) * 100) : 0;
+        const increment = Math.max(0, share - reported);
+        reported += increment;
+        const where = r.stage ? `${r.stage.name} ${r.stage.done}/${r.stage.total}` : r.epoch > 0 ? `epoch ${r.epoch}/${r.epochs}` : (r.message ?? 'starting');
+        progress.report({ increment, message: `${where} · ETA ${duration(r.etaMs)}` });
+      },
+    });
+    try {
+      await proc.whenReady();
+      this.store.applyEvent({ type: 'log', level: 'info', message: 'Trainer started' });
+      this.onRunsChanged();
+      const result = await proc.rpc.request('train', { spec }, { onEvent: (event) => this.onEvent(event) });
+      this.store.finishRun(result);
+      const acc = (result.valAccuracy * 100).toFixed(1);
+      void vscode.window.showInformationMessage(`Finetune: ${result.stopReason === 'cancelled' ? 'stopped' : 'done'}. Validation accuracy ${acc}%. Model saved in ${result.modelDir}`);
+    } catch (error) {
+      this.fail(error instanceof Error ? error.message : String(error));
+    } finally {
+      unsubscribe();
+      this.clearStopTimer();
+      if (this.proc === proc) this.proc = null;
+      this.startedAt = null;
+      await proc.dispose(1000);
+      this.onRunsChanged();
+    }
+  }
+
+  private onEvent(event: Parameters<HostStore['applyEvent']>[0]): void {
+    if (event.type === 'log') this.log(`[run] ${event.level}: ${event.message}`);
+    this.store.applyEvent(event);
+  }
+
+  private fail(message: string): void {
+    if (!this.store.machine.active) return;
+    this.store.failRun(message);
+    this.log(`run failed: ${message}`);
+    void vscode.window.showErrorMessage(`Finetune: training failed. ${message}`, 'Show Log').then((choice) => {
+      if (choice) void vscode.commands.executeCommand('workbench.action.output.show.finetune-studio.Finetune Studio');
+    });
+  }
+
+  /** Asks the trainer to stop at the next batch boundary; kills it if it does not. */
+  stop(): void {
+    const proc = this.proc;
+    if (!this.store.requestStop() || !proc) return;
+    proc.rpc.request('stop', {}).catch(() => undefined);
+    this.stopTimer = setTimeout(() => {
+      this.log('the trainer did not stop in time; killing it');
+      void proc.dispose(0);
+    }, STOP_GRACE_MS);
+  }
+
+  private clearStopTimer(): void {
+    if (this.stopTimer) clearTimeout(this.stopTimer);
+    this.stopTimer = null;
+  }
+
+  /** Ends the trainer for sure (deactivation). */
+  async shutdown(): Promise<void> {
+    const proc = this.proc;
+    this.proc = null;
+    this.clearStopTimer();
+    if (this.store.machine.active) this.store.failRun('Interrupted: VS Code closed the extension.');
+    await proc?.dispose(1000);
+  }
+
+  dispose(): void {
+    void this.shutdown();
+  }
+}

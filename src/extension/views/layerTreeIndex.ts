@@ -1,0 +1,66 @@
+// The shape of the Layers tree, computed once per model: which rows sit at
+// the top, and which are children of a nested model. Rows are plain objects
+// so the tree can answer getChildren in O(children) for 300+ layer models.
+import type { ModelSummary } from '../../shared/summary';
+
+export type LayerNode =
+  | { kind: 'totals' }
+  | { kind: 'layer'; id: number }
+  /** A nested model known only from its children's path (the summary has no row for it). */
+  | { kind: 'group'; key: string; name: string; depth: number };
+
+const SEP = '\u0000';
+
+export class LayerTreeIndex {
+  readonly totals: LayerNode = { kind: 'totals' };
+  private readonly children = new Map<string, LayerNode[]>();
+  private readonly layerNodes: LayerNode[] = [];
+  /** Layer id → the key of the path its children live under (containers only). */
+  private readonly containerKey = new Map<number, string>();
+
+  constructor(summary: ModelSummary) {
+    const keyOf = (parts: string[]) => parts.join(SEP);
+    const add = (key: string, node: LayerNode) => {
+      const list = this.children.get(key);
+      if (list) list.push(node);
+      else this.children.set(key, [node]);
+    };
+    const rowFor = new Map<string, number>(); // full path key → layer id of a container row
+    summary.layers.forEach((layer, id) => rowFor.set(keyOf([...layer.path, layer.name]), id));
+    const groups = new Set<string>();
+    summary.layers.forEach((layer, id) => {
+      // Make sure every enclosing level exists, as a container row or a synthetic group.
+      for (let depth = 1; depth <= layer.path.length; depth++) {
+        const key = keyOf(layer.path.slice(0, depth));
+        if (rowFor.has(key)) {
+          this.containerKey.set(rowFor.get(key)!, key);
+        } else if (!groups.has(key)) {
+          groups.add(key);
+          add(keyOf(layer.path.slice(0, depth - 1)), { kind: 'group', key, name: layer.path[depth - 1], depth: depth - 1 });
+        }
+      }
+      const node: LayerNode = { kind: 'layer', id };
+      this.layerNodes[id] = node;
+      add(keyOf(layer.path), node);
+    });
+  }
+
+  roots(): LayerNode[] {
+    return [this.totals, ...(this.children.get('') ?? [])];
+  }
+
+  childrenOf(node: LayerNode): LayerNode[] {
+    if (node.kind === 'totals') return [];
+    if (node.kind === 'group') return this.children.get(node.key) ?? [];
+    const key = this.containerKey.get(node.id);
+    return key === undefined ? [] : (this.children.get(key) ?? []);
+  }
+
+  hasChildren(node: LayerNode): boolean {
+    return this.childrenOf(node).length > 0;
+  }
+
+  node(id: number): LayerNode | undefined {
+    return this.layerNodes[id];
+  }
+}

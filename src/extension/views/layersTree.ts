@@ -1,0 +1,106 @@
+// The Layers view: one row per layer, a totals row on top, nested models as
+// children. The checkbox is the layer's trainable state in the single freeze
+// plan held by the store; toggling it changes that plan, which the dashboard
+// renders too.
+import * as vscode from 'vscode';
+import type { HostStore } from '../state/store';
+import { planView, withLayers } from '../state/freezePlan';
+import { LayerTreeIndex, type LayerNode } from './layerTreeIndex';
+import { layerIcon } from './layerIcons';
+import { fullCount, shapeText, shortCount } from './format';
+
+export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<LayerNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private index: LayerTreeIndex | null = null;
+  /** Bumped per model so row ids (and expansion state) never mix two models. */
+  private generation = 0;
+  private readonly unsubscribe: () => void;
+
+  constructor(private readonly store: HostStore) {
+    this.unsubscribe = store.subscribe({
+      changed: (sections) => {
+        if (sections.has('model')) {
+          this.index = store.model ? new LayerTreeIndex(store.model.summary) : null;
+          this.generation++;
+        }
+        if (sections.has('model') || sections.has('layers') || sections.has('dataset')) this.changed.fire(undefined);
+      },
+    });
+  }
+
+  /** Applies checkbox changes from the view to the plan. */
+  onCheckboxes(items: readonly (readonly [LayerNode, vscode.TreeItemCheckboxState])[]): void {
+    const m = this.store.model;
+    let plan = this.store.plan;
+    if (!m || !plan) return;
+    for (const [node, state] of items) {
+      if (node.kind !== 'layer') continue;
+      plan = withLayers(m.planModel, plan, [node.id], state === vscode.TreeItemCheckboxState.Checked);
+    }
+    this.store.setPlan(plan);
+  }
+
+  getChildren(node?: LayerNode): LayerNode[] {
+    if (!this.index) return [];
+    return node ? this.index.childrenOf(node) : this.index.roots();
+  }
+
+  getTreeItem(node: LayerNode): vscode.TreeItem {
+    const m = this.store.model;
+    const plan = this.store.plan;
+    if (!m || !plan || !this.index) return new vscode.TreeItem('');
+    if (node.kind === 'totals') {
+      const view = planView(m.planModel, plan, this.store.numClasses);
+      const item = new vscode.TreeItem(m.summary.name || 'Model', vscode.TreeItemCollapsibleState.None);
+      item.id = `${this.generation}:totals`;
+      item.description = `${shortCount(view.trainableParams)} trainable of ${shortCount(view.totalParams)} params · cut at ${view.cutName ?? '–'}`;
+      item.tooltip = new vscode.MarkdownString()
+        .appendMarkdown('**Totals** (base up to the cut, plus the new head)\n\n')
+        .appendText(`Trainable: ${fullCount(view.trainableParams)} params in ${view.trainableLayers} layers\n`)
+        .appendText(`Head: ${view.headParams === null ? 'known once a dataset is chosen' : fullCount(view.headParams)}\n`)
+        .appendText(`Model total: ${fullCount(m.summary.totalParams)} params, ${m.summary.layers.length} layers`);
+      item.iconPath = new vscode.ThemeIcon('symbol-numeric');
+      item.contextValue = 'totals';
+      return item;
+    }
+    if (node.kind === 'group') {
+      const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `${this.generation}:g:${node.key}`;
+      item.iconPath = new vscode.ThemeIcon('package');
+      item.contextValue = 'group';
+      return item;
+    }
+    const layer = m.summary.layers[node.id];
+    const params = layer.trainableParams + layer.nonTrainableParams;
+    const removed = node.id > plan.cut;
+    const isCut = node.id === plan.cut;
+    const collapsible = this.index.hasChildren(node) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
+    const item = new vscode.TreeItem(layer.name, collapsible);
+    item.id = `${this.generation}:l:${node.id}`;
+    item.description = `${shapeText(layer.outputShape)} · ${shortCount(params)} params${isCut ? ' · ✂ cut' : removed ? ' · removed by cut' : ''}`;
+    const trainable = plan.trainable.has(node.id);
+    const tip = new vscode.MarkdownString();
+    tip.appendMarkdown('**').appendText(layer.name).appendMarkdown('** — ').appendText(layer.className).appendMarkdown('\n\n');
+    for (const [key, value] of Object.entries(layer.config)) tip.appendText(`${key}: ${String(value)}`).appendMarkdown('  \n');
+    tip.appendMarkdown('\n').appendText(`Output: ${shapeText(layer.outputShape)}`).appendMarkdown('  \n');
+    tip.appendText(`Params: ${fullCount(layer.trainableParams)} trainable in the file, ${fullCount(layer.nonTrainableParams)} frozen`).appendMarkdown('  \n');
+    tip.appendText(removed ? 'Removed by the cut' : trainable ? 'Trains in this plan' : 'Frozen in this plan');
+    item.tooltip = tip;
+    item.iconPath = new vscode.ThemeIcon(layerIcon(layer.className), removed ? new vscode.ThemeColor('disabledForeground') : undefined);
+    if (m.planModel.selectable.has(node.id) && !removed) {
+      item.checkboxState = {
+        state: trainable ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
+        tooltip: trainable ? 'Trainable: uncheck to freeze' : 'Frozen: check to train',
+        accessibilityInformation: { label: `${layer.name} ${trainable ? 'trainable' : 'frozen'}` },
+      };
+    }
+    item.contextValue = removed ? 'layer-removed' : isCut ? 'layer-cut' : 'layer';
+    return item;
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+// Run-time schemas for the shared data types that cross a process boundary
+// (model summaries, health reports, training events, run results). The
+// TypeScript interfaces in src/shared stay the source of truth; the checks at
+// the bottom fail to compile if a schema drifts from its interface.
+import { z } from 'zod';
+import type { BackendReport, ConfusionMatrix, RunResult, TrainEvent } from '../events';
+import type { HealthReport } from '../health';
+import type { ModelSummary } from '../summary';
+import { BackendNameSchema } from '../trainSpec';
+
+/** Longest string any field may hold: names, messages, paths. Bigger is an attack or a bug. */
+export const MAX_TEXT = 8192;
+/** Most rows in any list (layers, classes, files). */
+export const MAX_ROWS = 200_000;
+
+export const text = (max = MAX_TEXT) => z.string().max(max);
+const num = () => z.number().finite();
+const count = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const list = <T extends z.ZodType>(item: T, max = MAX_ROWS) => z.array(item).max(max);
+
+const dim = z.number().int().min(0).nullable();
+const shape = list(dim, 64);
+
+export const LayerSummarySchema = z.object({
+  name: text(1024),
+  className: text(256),
+  path: list(text(1024), 64),
+  outputShape: z.union([shape, list(shape, 256)]),
+  trainableParams: count(),
+  nonTrainableParams: count(),
+  inbound: list(text(1024), 4096),
+  config: z.record(text(256), z.union([text(), num(), z.boolean(), z.null()])),
+  hasWeights: z.boolean(),
+  index: count(),
+});
+
+const TensorSignatureSchema = z.object({ name: text(1024), shape, dtype: text(32) });
+
+export const ModelSummarySchema = z.object({
+  name: text(1024),
+  format: z.enum(['layers', 'graph']),
+  layers: list(LayerSummarySchema),
+  totalParams: count(),
+  trainableParams: count(),
+  inputShape: shape,
+  defaultCut: text(1024).nullable(),
+  graph: z
+    .object({ inputs: list(TensorSignatureSchema, 256), outputs: list(TensorSignatureSchema, 256), nodeCount: count() })
+    .optional(),
+});
+
+export const HealthReportSchema = z.object({
+  root: text(),
+  layout: z.enum(['classFolders', 'splitFolders']),
+  classes: list(z.object({ name: text(1024), train: count(), validation: count(), test: count() }), 100_000),
+  imbalanceRatio: z.number().min(0),
+  skipped: list(z.object({ file: text(), reason: text(2048) })),
+  crossSplitDuplicates: list(z.object({ hash: text(256), files: list(text(), 10_000) })),
+  tooSmall: list(text(1024), 100_000),
+  warnings: list(text(2048), 10_000),
+});
+
+export const BackendReportSchema = z.object({
+  name: BackendNameSchema,
+  package: text(256),
+  gpu: z.boolean(),
+  skipped: list(z.object({ name: text(256), reason: text(2048) }), 64),
+});
+
+export const ConfusionMatrixSchema = z.object({
+  labels: list(text(1024), 10_000),
+  matrix: list(list(count(), 10_000), 10_000),
+  files: list(list(list(text(), MAX_ROWS), 10_000), 10_000),
+});
+
+export const RunResultSchema = z.object({
+  runDir: text(),
+  modelDir: text(),
+  backend: BackendNameSchema,
+  epochs: count(),
+  bestEpoch: count(),
+  valAccuracy: num(),
+  valLoss: z.number(), // may be NaN when a run diverged
+  confusion: ConfusionMatrixSchema,
+  perClass: list(z.object({ label: text(1024), precision: num(), recall: num(), f1: num(), support: count() }), 10_000),
+  stopReason: z.enum(['completed', 'earlyStopping', 'cancelled']),
+});
+
+// Losses may legitimately be NaN or Infinity in a diverging run: the event
+// must still reach the user, so metric fields accept any number.
+const metric = () => z.number();
+
+export const TrainEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: text() }),
+  z.object({ type: z.literal('backend'), report: BackendReportSchema }),
+  z.object({ type: z.literal('health'), report: HealthReportSchema }),
+  z.object({
+    type: z.literal('plan'),
+    cut: text(1024),
+    trainableLayers: list(text(1024)),
+    trainableParams: count(),
+    totalParams: count(),
+    featureCache: z.boolean(),
+    boundary: list(text(1024)),
+  }),
+  z.object({ type: z.literal('progress'), stage: z.enum(['decode', 'features']), done: count(), total: count(), etaMs: num().nullable() }),
+  z.object({
+    type: z.literal('batch'),
+    epoch: count(),
+    batch: count(),
+    batchesPerEpoch: count(),
+    loss: metric(),
+    accuracy: metric(),
+    lr: metric(),
+    imagesPerSec: metric(),
+  }),
+  z.object({
+    type: z.literal('epoch'),
+    epoch: count(),
+    epochs: count(),
+    loss: metric(),
+    accuracy: metric(),
+    valLoss: metric(),
+    valAccuracy: metric(),
+    lr: metric(),
+    elapsedMs: metric(),
+    etaMs: metric(),
+  }),
+  z.object({ type: z.literal('done'), result: RunResultSchema }),
+  z.object({ type: z.literal('error'), message: text() }),
+]);
+
+// Compile-time drift checks: each schema's output must be assignable both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Check<T extends true> = T;
+export type SchemaDriftChecks = [
+  Check<Same<z.infer<typeof ModelSummarySchema>, ModelSummary>>,
+  Check<Same<z.infer<typeof HealthReportSchema>, HealthReport>>,
+  Check<Same<z.infer<typeof BackendReportSchema>, BackendReport>>,
+  Check<Same<z.infer<typeof ConfusionMatrixSchema>, ConfusionMatrix>>,
+  Check<Same<z.infer<typeof RunResultSchema>, RunResult>>,
+  Check<Same<z.infer<typeof TrainEventSchema>, TrainEvent>>,
+];

@@ -1,0 +1,102 @@
+// The protocol between the extension host and the trainer child process
+// (dist/trainer.js, started with child_process.fork, JSON over the IPC
+// channel). Requests are `{id, method, params}`; every request gets exactly
+// one reply `{inReplyTo, result}` or `{inReplyTo, error}`. While `train`
+// runs, the trainer also sends `event` notifications for it. Both sides
+// validate everything they receive with the schemas below.
+import { z } from 'zod';
+import { TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
+import { HealthReportSchema, ModelSummarySchema, RunResultSchema, TrainEventSchema, text } from './schemas';
+
+const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const path = text(4096).min(1);
+
+export const PlanResultSchema = z.object({
+  cut: text(1024),
+  trainableLayers: z.array(text(1024)).max(200_000),
+  trainableParams: z.number().int().min(0),
+  totalParams: z.number().int().min(0),
+});
+export type PlanResult = z.infer<typeof PlanResultSchema>;
+
+export const ClassificationSchema = z.object({
+  file: path,
+  /** Best first; absent when the image could not be read. */
+  top: z.array(z.object({ label: text(1024), probability: z.number().min(0).max(1) })).max(1000),
+  /** Why this image was not classified. */
+  error: text().optional(),
+});
+export type Classification = z.infer<typeof ClassificationSchema>;
+
+/** Every request the host may send, keyed by method. */
+export const TrainerRequestSchema = z.discriminatedUnion('method', [
+  /** Load a Layers model folder and describe it. → ModelSummary */
+  z.object({ id: requestId, method: z.literal('summarize'), params: z.object({ modelDir: path }) }),
+  /** Which layers a plan trains, and how many params that is. → PlanResult */
+  z.object({
+    id: requestId,
+    method: z.literal('plan'),
+    params: z.object({ modelDir: path, cut: text(1024).min(1).optional(), train: TrainPlanSchema }),
+  }),
+  /** Scan a dataset folder and build its health report, before any training. → HealthReport */
+  z.object({
+    id: requestId,
+    method: z.literal('health'),
+    params: z.object({ dataDir: path, validationSplit: z.number().finite().min(0.05).max(0.9), seed: z.number().int().min(0).max(2 ** 31 - 1) }),
+  }),
+  /** Fine-tune; streams `event` notifications tagged with this id, then → RunResult. */
+  z.object({ id: requestId, method: z.literal('train'), params: z.object({ spec: TrainSpecSchema }) }),
+  /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */
+  z.object({ id: requestId, method: z.literal('stop'), params: z.object({}) }),
+  /** Top-K labels for images, with the model's own preprocessing. → Classification[] */
+  z.object({
+    id: requestId,
+    method: z.literal('classify'),
+    params: z.object({ modelDir: path, files: z.array(path).min(1).max(1000), topK: z.number().int().min(1).max(100) }),
+  }),
+]);
+export type TrainerRequest = z.infer<typeof TrainerRequestSchema>;
+export type TrainerMethod = TrainerRequest['method'];
+export type ParamsOf<M extends TrainerMethod> = Extract<TrainerRequest, { method: M }>['params'];
+
+/** The schema of each method's result, used by the host to validate replies. */
+export const TrainerResultSchemas = {
+  summarize: ModelSummarySchema,
+  plan: PlanResultSchema,
+  health: HealthReportSchema,
+  train: RunResultSchema,
+  stop: z.object({ stopping: z.boolean() }),
+  classify: z.array(ClassificationSchema).max(1000),
+} satisfies Record<TrainerMethod, z.ZodType>;
+export type ResultOf<M extends TrainerMethod> = z.infer<(typeof TrainerResultSchemas)[M]>;
+
+export const TrainerErrorSchema = z.object({
+  /** One line, shown to the user. */
+  message: text(),
+  /** A stable code for the host to act on (e.g. `outOfMemory`, `modelFile`, `dataset`, `invalidRequest`). */
+  code: text(64).optional(),
+});
+export type TrainerError = z.infer<typeof TrainerErrorSchema>;
+
+/** Everything the trainer may send. Result payloads are checked per method by the host. */
+export const TrainerMessageSchema = z.union([
+  /** The trainer is up and listening; sent once, first. */
+  z.object({ method: z.literal('ready'), params: z.object({ pid: z.number().int() }) }),
+  /** A training event for the `train` request `requestId`. */
+  z.object({ method: z.literal('event'), params: z.object({ requestId, event: TrainEventSchema }) }),
+  /** The failure of request `inReplyTo`. */
+  z.object({ inReplyTo: requestId, error: TrainerErrorSchema }),
+  /** The result of request `inReplyTo`; validated against TrainerResultSchemas[method]. */
+  z.object({ inReplyTo: requestId, result: z.unknown() }),
+]);
+export type TrainerMessage = z.infer<typeof TrainerMessageSchema>;
+
+/** Default time a request may take before the host gives up on it (ms). `train` has none. */
+export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
+  summarize: 120_000,
+  plan: 120_000,
+  health: 300_000,
+  train: null,
+  stop: 15_000,
+  classify: 120_000,
+};

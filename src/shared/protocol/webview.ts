@@ -1,0 +1,207 @@
+// The protocol between the extension host and the dashboard webview.
+// The host owns all state. The page sends `ready` when it loads (also after
+// being hidden and shown again, because retainContextWhenHidden is off), gets
+// one `snapshot`, then `patch` and `metrics` deltas. The page names only ids
+// the host issued (layer, block and file ids), never a path or a URI: no
+// field below accepts one, and unknown keys are rejected.
+import { z } from 'zod';
+import type { ClassMetrics } from '../events';
+import type { HealthReport } from '../health';
+
+// ---------------------------------------------------------------- page → host
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+const real = (min: number, max: number) => z.number().finite().min(min).max(max);
+
+/** Hyperparameters as the dashboard edits them; ranges match TrainSpecSchema. */
+export const HyperparametersSchema = z
+  .object({
+    optimizer: z.enum(['adam', 'sgd', 'rmsprop']),
+    learningRate: real(1e-8, 10),
+    batchSize: int(1, 4096),
+    epochs: int(1, 10_000),
+    validationSplit: real(0.05, 0.9),
+    earlyStoppingPatience: int(0, 1000),
+    twoPhase: z.boolean(),
+    headEpochs: int(1, 1000),
+    lrMultiplier: real(1e-4, 1),
+    augment: z.boolean(),
+    seed: int(0, 2 ** 31 - 1),
+  })
+  .strict();
+export type Hyperparameters = z.infer<typeof HyperparametersSchema>;
+
+/** A host-issued file id (confusion-matrix cells list files by id). */
+export const FileIdSchema = z.string().regex(/^f\d{1,9}$/);
+const layerId = int(0, 1_000_000);
+
+const msg = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) => z.object({ type: z.literal(type), ...shape }).strict();
+
+/** Every message the page may send. */
+export const WebviewToHostSchema = z.discriminatedUnion('type', [
+  /** The page loaded (or came back from hidden) and wants a snapshot. */
+  msg('ready', {}),
+  /** Show the folder picker for a model folder. */
+  msg('chooseModel', {}),
+  /** Open the built-in demo model. */
+  msg('openDemo', {}),
+  /** Show the folder picker for a dataset folder. */
+  msg('chooseDataset', {}),
+  /** Apply a freeze preset: head only, top K weighted layers, or all. */
+  msg('setPreset', { preset: z.enum(['head', 'top', 'all']) }),
+  /** Set K of the top-K preset (and switch to it). */
+  msg('setTopK', { k: int(0, 100_000) }),
+  /** Make one layer trainable or frozen. */
+  msg('setLayer', { layerId, trainable: z.boolean() }),
+  /** Make every weighted layer of one block trainable or frozen. */
+  msg('setBlock', { blockId: int(0, 100_000), trainable: z.boolean() }),
+  /** Cut the model after this layer; the new head goes on its output. */
+  msg('setCut', { layerId }),
+  /** Change some hyperparameters. */
+  msg('setHyper', { values: HyperparametersSchema.partial() }),
+  /** Start training with the current model, plan, dataset and hyperparameters. */
+  msg('start', {}),
+  /** Stop the running training at the next batch boundary. */
+  msg('stop', {}),
+  /** List the files of one confusion-matrix cell. */
+  msg('showCell', { actual: int(0, 100_000), predicted: int(0, 100_000) }),
+  /** Open a file the host listed, by its id. */
+  msg('openFile', { fileId: FileIdSchema }),
+]);
+export type WebviewToHost = z.infer<typeof WebviewToHostSchema>;
+
+/** Validates a message from the page; never throws. */
+export function parseWebviewMessage(raw: unknown): { ok: true; message: WebviewToHost } | { ok: false; error: string } {
+  const parsed = WebviewToHostSchema.safeParse(raw);
+  if (parsed.success) return { ok: true, message: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { ok: false, error: `${issue?.path.join('.') || 'message'}: ${issue?.message ?? 'invalid'}` };
+}
+
+// ---------------------------------------------------------------- host → page
+
+export interface LayerRow {
+  /** Host-issued id (the layer's index). */
+  id: number;
+  name: string;
+  className: string;
+  params: number;
+  hasWeights: boolean;
+  trainable: boolean;
+  /** After the cut: removed when the head is attached. */
+  removed: boolean;
+  depth: number;
+}
+
+export interface BlockRow {
+  id: number;
+  name: string;
+  weighted: number;
+  state: 'trainable' | 'frozen' | 'mixed';
+}
+
+export type Preset = 'head' | 'top' | 'all' | 'custom';
+
+export interface PlanView {
+  preset: Preset;
+  topK: number;
+  /** Weighted layers before the cut: the top-K slider's maximum. */
+  maxK: number;
+  cutId: number | null;
+  cutName: string | null;
+  /** Trainable params of the base (layers up to the cut). */
+  baseTrainableParams: number;
+  /** Params of the new head; null until the number of classes is known. */
+  headParams: number | null;
+  /** Base trainable + head. The number the tree and the dashboard both show. */
+  trainableParams: number;
+  /** Params of base up to the cut + head. */
+  totalParams: number;
+  trainableLayers: number;
+  blocks: BlockRow[];
+}
+
+export interface ModelView {
+  name: string;
+  format: 'layers' | 'graph';
+  totalParams: number;
+  layerCount: number;
+  inputShape: (number | null)[];
+}
+
+export interface DatasetView {
+  label: string;
+  path: string;
+  scanning: boolean;
+  error: string | null;
+  health: HealthReport | null;
+}
+
+export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'completed' | 'cancelled' | 'failed';
+
+export interface RunView {
+  phase: RunPhase;
+  runName: string | null;
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batchesPerEpoch: number;
+  imagesPerSec: number | null;
+  etaMs: number | null;
+  backend: string | null;
+  device: string | null;
+  /** Preparation stage (decoding, features) with progress, or null. */
+  stage: { name: string; done: number; total: number } | null;
+  message: string | null;
+}
+
+export interface ResultsView {
+  labels: string[];
+  matrix: number[][];
+  perClass: ClassMetrics[];
+  valAccuracy: number;
+  valLoss: number;
+  bestEpoch: number;
+  stopReason: string;
+  modelLabel: string;
+}
+
+export interface DashboardState {
+  trusted: boolean;
+  model: ModelView | null;
+  layers: LayerRow[];
+  plan: PlanView | null;
+  hyper: Hyperparameters;
+  dataset: DatasetView | null;
+  run: RunView;
+  results: ResultsView | null;
+}
+
+export interface BatchPoint {
+  /** Global batch number, from 1. */
+  step: number;
+  epoch: number;
+  loss: number;
+  accuracy: number;
+}
+
+export interface EpochPoint {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss: number;
+  valAccuracy: number;
+}
+
+/** Every message the host sends to the page. */
+export type HostToWebview =
+  /** The whole state and the complete metric history; the answer to `ready`. */
+  | { type: 'snapshot'; state: DashboardState; batches: BatchPoint[]; epochs: EpochPoint[] }
+  /** Some top-level sections changed. */
+  | { type: 'patch'; state: Partial<DashboardState> }
+  /** New metric points, appended to the history; `reset` clears it first (a new run). */
+  | { type: 'metrics'; reset: boolean; batches: BatchPoint[]; epochs: EpochPoint[] }
+  /** The files of one confusion-matrix cell, by host-issued id. */
+  | { type: 'cellFiles'; actual: number; predicted: number; files: { id: string; name: string }[] }
+  /** A one-line problem to show in the page. */
+  | { type: 'notice'; level: 'info' | 'error'; message: string };

@@ -1,0 +1,66 @@
+// What each trainer request does. The engine is imported here and nowhere
+// else in the trainer, so the host side stays free of tfjs.
+import type { TrainEvent } from '../shared/events';
+import type { ResultOf, TrainerMethod, TrainerRequest } from '../shared/protocol/trainer';
+import { loadLayersModelFromDir } from '../engine/model/load';
+import { summarizeModel } from '../engine/model/summary';
+import { attachHead, findDefaultCut, resolveTrainable } from '../engine/model/transfer';
+import { scanDataset } from '../engine/data/dataset';
+import { throttleBatches } from './eventThrottle';
+import { classify, train } from './engineRuns';
+
+/** The abort controllers of running trainings; `stop` and disconnect fire them. */
+const running = new Set<AbortController>();
+
+export function abortAll(): boolean {
+  for (const c of running) c.abort();
+  return running.size > 0;
+}
+
+export async function handle(request: TrainerRequest, emit: (event: TrainEvent) => void): Promise<ResultOf<TrainerMethod>> {
+  switch (request.method) {
+    case 'summarize': {
+      const model = await loadLayersModelFromDir(request.params.modelDir);
+      try {
+        return summarizeModel(model);
+      } finally {
+        model.dispose();
+      }
+    }
+    case 'plan': {
+      const { modelDir, cut, train: plan } = request.params;
+      const base = await loadLayersModelFromDir(modelDir);
+      try {
+        const cutName = cut ?? findDefaultCut(base);
+        // The class count does not change which base layers train; 2 keeps the head small.
+        const full = attachHead(base, { cut: cutName, numClasses: 2, dropout: 0, seed: 0 });
+        const trainable = resolveTrainable(full, plan);
+        const trainableParams = full.layers.filter((l) => trainable.has(l.name)).reduce((n, l) => n + l.countParams(), 0);
+        return { cut: cutName, trainableLayers: [...trainable], trainableParams, totalParams: full.countParams() };
+      } finally {
+        base.dispose();
+      }
+    }
+    case 'health': {
+      const { dataDir, validationSplit, seed } = request.params;
+      return (await scanDataset(dataDir, { validationSplit, seed })).health;
+    }
+    case 'train': {
+      const controller = new AbortController();
+      running.add(controller);
+      const events = throttleBatches(emit);
+      try {
+        return await train(request.params.spec, { onEvent: events.push, signal: controller.signal });
+      } finally {
+        events.flush();
+        running.delete(controller);
+      }
+    }
+    case 'stop':
+      return { stopping: abortAll() };
+    case 'classify': {
+      const { modelDir, files, topK } = request.params;
+      return classify(modelDir, files, topK);
+    }
+  }
+}
