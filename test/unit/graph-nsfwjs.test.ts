@@ -1,0 +1,67 @@
+// A real converter-made Graph model: the uint8-quantized MobileNetV2 that the
+// `nsfwjs` package ships (FusedConv2D, FusedDepthwiseConv2dNative, …).
+// Extracted here into a folder, served on loopback, pulled into the cache
+// (validated as a Graph model on the way in), then loaded as a frozen
+// feature extractor whose output matches tfjs's own loading of the same bytes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tf } from '../../src/engine/tf';
+import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
+import { detectModelFormat, pullModel } from '../../src/engine/sources/resolve';
+import { startModelServer, tempCache } from './sources-fixture';
+
+const requireHere = createRequire(resolve('package.json'));
+const unwrap = <T>(m: unknown): T => ((m as { default?: T }).default ?? m) as T;
+
+function nsfwjsDir(): string | undefined {
+  for (const base of requireHere.resolve.paths('nsfwjs') ?? []) {
+    const dir = join(base, 'nsfwjs', 'dist', 'models', 'mobilenet_v2_mid');
+    if (existsSync(join(dir, 'model.min.js'))) return dir;
+  }
+  return undefined;
+}
+
+interface GraphModule {
+  modelTopology: object;
+  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+}
+
+test('a real quantized MobileNetV2 Graph model downloads, validates and extracts features like tfjs itself', { skip: !nsfwjsDir() && 'nsfwjs not installed' }, async () => {
+  const src = nsfwjsDir()!;
+  const module = unwrap<GraphModule & Record<string, unknown>>(requireHere(join(src, 'model.min.js')));
+  const files: Record<string, Buffer> = { 'model.json': Buffer.from(JSON.stringify(module)) };
+  for (const path of module.weightsManifest[0].paths) files[path] = Buffer.from(unwrap<string>(requireHere(join(src, `${path}.min.js`))), 'base64');
+  const server = await startModelServer(files);
+  let extractor;
+  try {
+    const pulled = await pullModel(`${server.base}model.json`, { cacheDir: tempCache(), env: {} });
+    assert.equal(await detectModelFormat(pulled.dir), 'graph');
+    extractor = await loadGraphFeatureExtractor(pulled.dir, { name: 'nsfwjs-mobilenet-v2-mid' });
+    const graph = extractor.summary.graph!;
+    assert.equal(graph.nodeCount, module.modelTopology && (module.modelTopology as { node: unknown[] }).node.length);
+    assert.deepEqual(graph.inputs.map((i) => i.shape), [[null, 224, 224, 3]]);
+    assert.deepEqual(extractor.featureShape, [null, 5]);
+    assert.equal(extractor.summary.trainableParams, 0);
+    assert.ok(extractor.summary.totalParams > 2_000_000, `params ${extractor.summary.totalParams}`);
+
+    const image = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 5);
+    const features = await extractor.extract(image);
+    // Reference: tfjs loading the very same artifacts by itself.
+    const reference = await tf.loadGraphModel(
+      tf.io.fromMemory({ modelTopology: module.modelTopology, weightSpecs: module.weightsManifest[0].weights, weightData: Buffer.concat(module.weightsManifest[0].paths.map((p) => files[p])).buffer.slice(0) as ArrayBuffer, format: 'graph-model' }),
+    );
+    const expected = reference.execute(image) as tf.Tensor;
+    const got = await features.data();
+    const want = await expected.data();
+    assert.equal(got.length, want.length);
+    got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-5, `feature ${i}: ${v} vs ${want[i]}`));
+    tf.dispose([image, features, expected]);
+    reference.dispose();
+  } finally {
+    extractor?.dispose();
+    await server.close();
+  }
+});
