@@ -1,0 +1,62 @@
+// Issue 5, case 13: other frameworks' model files are refused by name, never
+// opened or executed, with the command that converts them.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadLayersModelFromDir, ModelFileError } from '../../src/engine/model/load';
+import { listing } from '../helpers/modelFolder';
+
+let root: string;
+before(() => (root = mkdtempSync(join(tmpdir(), 'ft-foreign-'))));
+after(() => rmSync(root, { recursive: true, force: true }));
+
+async function refused(path: string, problem: RegExp, file = path): Promise<void> {
+  const before = listing(root);
+  await assert.rejects(loadLayersModelFromDir(path), (e: unknown) => {
+    assert.ok(e instanceof ModelFileError);
+    assert.equal(e.file, file);
+    assert.match(e.problem, problem);
+    assert.doesNotMatch(e.message, /\n/);
+    return true;
+  });
+  assert.deepEqual(listing(root), before);
+}
+
+for (const [ext, advice] of [
+  ['.h5', /Keras HDF5 model.*tensorflowjs_converter --input_format=keras/],
+  ['.keras', /Keras 3 model.*tensorflowjs_converter --input_format=keras/],
+  ['.pt', /PyTorch file: never loaded \(unpickling runs code\).*tensorflowjs_converter/],
+  ['.pkl', /Python pickle: never loaded.*tensorflowjs_converter/],
+] as const) {
+  test(`a ${ext} file is refused with conversion advice`, async () => {
+    // The content is a pickle opcode stream; it must never be parsed, let alone run.
+    const file = join(root, `model${ext}`);
+    writeFileSync(file, Buffer.from('80045d942e', 'hex'));
+    await refused(file, advice);
+  });
+  test(`a folder holding only a ${ext} file is refused with conversion advice`, async () => {
+    const dir = join(root, `folder${ext}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, `weights${ext}`), 'x');
+    await refused(dir, advice, join(dir, `weights${ext}`));
+  });
+}
+
+test('a SavedModel folder is refused with conversion advice', async () => {
+  const dir = join(root, 'saved');
+  mkdirSync(join(dir, 'variables'), { recursive: true });
+  writeFileSync(join(dir, 'saved_model.pb'), 'x');
+  await refused(dir, /TensorFlow SavedModel folder.*tensorflowjs_converter --input_format=tf_saved_model/);
+});
+
+test('a folder without model.json says what it needs', async () => {
+  const dir = join(root, 'empty');
+  mkdirSync(dir);
+  await refused(dir, /is missing: a TF\.js Layers model folder holds model\.json/, join(dir, 'model.json'));
+});
+
+test('a missing path says so', async () => {
+  await refused(join(root, 'nope'), /does not exist/);
+});
