@@ -59,6 +59,11 @@ test('an HTML page with status 200 is not taken for weights', async () => {
   await expectFault(url(), /\/m\/group1-shard1of2\.bin: the server sent an HTML page, not model data$/);
 });
 
+test('a compressed body that was not asked for', async () => {
+  server.route('/m/group1-shard1of2.bin', (_q, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(Buffer.alloc(10)));
+  await expectFault(url(), /\/m\/group1-shard1of2\.bin: the server sent it compressed \(Content-Encoding: gzip\) although none was asked for$/);
+});
+
 test('a redirect to another host is refused; a same-origin redirect is followed', async () => {
   server.route('/m/group1-shard1of2.bin', (_q, res) => res.writeHead(302, { location: `http://localhost:${other.port}/m/group1-shard1of2.bin` }).end());
   const otherHits = other.hits.get('/m/group1-shard1of2.bin') ?? 0;

@@ -156,6 +156,9 @@ async function readBody(
     fail(`HTTP ${status} ${response.statusMessage ?? ''}`.trim() + (/html/i.test(type) ? ' (an HTML error page, not model data)' : ''));
   }
   if ((options.refuseHtml ?? true) && /text\/html/i.test(type)) fail('the server sent an HTML page, not model data');
+  // We ask for identity; a compressed body would hash and size differently from the file, so it is refused, not guessed at.
+  const encoding = String(response.headers['content-encoding'] ?? 'identity').toLowerCase();
+  if (encoding !== 'identity') fail(`the server sent it compressed (Content-Encoding: ${encoding}) although none was asked for`);
   const declaredHeader = response.headers['content-length'];
   const declared = declaredHeader === undefined ? undefined : Number(declaredHeader);
   if (declared !== undefined && !(Number.isSafeInteger(declared) && declared >= 0)) fail(`invalid Content-Length "${declaredHeader}"`);
