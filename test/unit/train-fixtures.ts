@@ -53,7 +53,7 @@ export function tinyData(n: number, seed: number): { x: MemorySource; y: Int32Ar
 export function countPredictions(model: tf.LayersModel): { examples: number; calls: number } {
   const counter = { examples: 0, calls: 0 };
   const original = model.predict.bind(model);
-  model.predict = ((x: tf.Tensor | tf.Tensor[], args?: tf.ModelPredictArgs) => {
+  model.predict = ((x: tf.Tensor | tf.Tensor[], args?: Parameters<typeof original>[1]) => {
     counter.calls++;
     counter.examples += (Array.isArray(x) ? x[0] : x).shape[0];
     return original(x, args);

@@ -7,6 +7,7 @@ import { ProgressEvents } from '../../src/engine/train/progress';
 import { EarlyStopping, ReduceOnPlateau, type Callback } from '../../src/engine/train/callbacks';
 import { buildFeatureCache } from '../../src/engine/train/featureCache';
 import { Rng } from '../../src/engine/util/rng';
+import type { TensorSource } from '../../src/engine/train/source';
 import type { TrainEvent } from '../../src/shared/events';
 import { countPredictions, tinyData, tinyNet } from './train-fixtures';
 
@@ -19,7 +20,7 @@ async function trainTiny(options: { seed: number; cached: boolean; whole?: boole
   const train = tinyData(48, 1);
   const validation = tinyData(18, 2);
   const optimizer = makeOptimizer('adam', 0.01);
-  let sources = { train: train.x, validation: validation.x };
+  let sources: { train: TensorSource; validation: TensorSource } = { train: train.x, validation: validation.x };
   let prefix: tf.LayersModel | undefined = net.prefix;
   if (options.cached) {
     const [t, v] = await buildFeatureCache(net.prefix, [{ name: 'train', pixels: train.x }, { name: 'validation', pixels: validation.x }], { batchSize: 16, dir: '/nonexistent' });

@@ -45,7 +45,7 @@ export class RunDir {
    * Adds one epoch's line. The whole file is rewritten atomically (it is a few
    * hundred lines at most), so a crash never leaves a torn last line.
    */
-  appendMetrics(logs: EpochLogs & Record<string, unknown>): void {
+  appendMetrics(logs: EpochLogs): void {
     this.metricLines.push(JSON.stringify({ time: new Date().toISOString(), ...logs }));
     writeFileAtomicSync(join(this.dir, 'metrics.jsonl'), this.metricLines.join('\n') + '\n');
   }

@@ -1,0 +1,89 @@
+import { resolve } from 'node:path';
+import type { RunResult } from '../shared/events';
+import type { TrainSpecInput } from '../shared/trainSpec';
+import { BackendNameSchema } from '../shared/trainSpec';
+import { runTraining } from '../engine/runTraining';
+import { optionalNumber, parse, parsePlan, requireString } from './args';
+import { UsageError } from './errors';
+import { EventPrinter, printResult, resultJson } from './report';
+
+export const TRAIN_USAGE = `finetune train --model DIR --data DIR [--cut LAYER] [--train head|top:K|all|A,B]
+  [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
+  [--patience N] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]`;
+
+export async function trainCommand(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    model: { type: 'string' },
+    data: { type: 'string' },
+    cut: { type: 'string' },
+    train: { type: 'string' },
+    optimizer: { type: 'string' },
+    lr: { type: 'string' },
+    batch: { type: 'string' },
+    epochs: { type: 'string' },
+    'validation-split': { type: 'string' },
+    seed: { type: 'string' },
+    patience: { type: 'string' },
+    'class-weights': { type: 'string' },
+    augment: { type: 'boolean' },
+    backend: { type: 'string' },
+    runs: { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  const optimizer = values.optimizer;
+  if (optimizer !== undefined && !['adam', 'sgd', 'rmsprop'].includes(optimizer)) throw new UsageError(`--optimizer ${optimizer}: expected adam, sgd or rmsprop`);
+  if (values['class-weights'] !== undefined && !['balanced', 'none'].includes(values['class-weights'])) throw new UsageError(`--class-weights ${values['class-weights']}: expected balanced or none`);
+  const spec: TrainSpecInput = {
+    modelDir: resolve(requireString(values.model, '--model')),
+    dataDir: resolve(requireString(values.data, '--data')),
+    runsDir: resolve(values.runs ?? '.finetune/runs'),
+    cut: values.cut,
+    train: parsePlan(values.train),
+    optimizer: optimizer as TrainSpecInput['optimizer'],
+    learningRate: optionalNumber(values.lr, '--lr'),
+    batchSize: optionalNumber(values.batch, '--batch'),
+    epochs: optionalNumber(values.epochs, '--epochs'),
+    validationSplit: optionalNumber(values['validation-split'], '--validation-split'),
+    seed: optionalNumber(values.seed, '--seed'),
+    earlyStoppingPatience: optionalNumber(values.patience, '--patience'),
+    classWeights: values['class-weights'] as TrainSpecInput['classWeights'],
+    augment: values.augment,
+    backend: parseBackend(values.backend),
+    name: values.name,
+  };
+  const result = await trainWithCli(spec, { json: values.json === true });
+  if (values.json) process.stdout.write(resultJson(result) + '\n');
+  return 0;
+}
+
+export function parseBackend(value: string | undefined): TrainSpecInput['backend'] {
+  if (value === undefined) return undefined;
+  const parsed = BackendNameSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--backend ${value}: expected tensorflow, wasm or cpu`);
+  return parsed.data;
+}
+
+/**
+ * Runs one training with the CLI's printing and SIGINT handling: the first
+ * Ctrl-C stops at the next batch boundary (the model is still evaluated and
+ * saved), a second one exits at once.
+ */
+export async function trainWithCli(spec: TrainSpecInput, options: { json: boolean; fromScratch?: boolean; label?: string }): Promise<RunResult> {
+  const out = options.json ? process.stderr : process.stdout;
+  const printer = new EventPrinter(out, options.label ? `[${options.label}] ` : '');
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\nStopping at the next batch boundary (Ctrl-C again to quit now)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runTraining(spec, { onEvent: printer.onEvent, signal: controller.signal, fromScratch: options.fromScratch });
+    printResult(out, result);
+    return result;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

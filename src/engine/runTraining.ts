@@ -1,0 +1,169 @@
+// The one orchestrator: the CLI and the VS Code trainer process both call
+// runTraining(spec, { onEvent, signal }) and get events plus a RunResult.
+import { basename } from 'node:path';
+import { rmSync } from 'node:fs';
+import type { RunResult, TrainEvent } from '../shared/events';
+import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/trainSpec';
+import { tf } from './tf';
+import { selectBackend } from './backend/select';
+import { loadLayersModelFromDir } from './model/load';
+import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from './model/transfer';
+import { splitAtFreezeBoundary } from './model/split';
+import { scanDataset, type Dataset } from './data/dataset';
+import { augmentBatch } from './data/augment';
+import { Rng } from './util/rng';
+import { RunDir } from './run/runDir';
+import { saveModelDir } from './run/saveModel';
+import { trainingBackend } from './train/backendPlan';
+import { TrainSetupError } from './train/errors';
+import { balancedClassWeights } from './train/loss';
+import { reinitializeWeights } from './train/reinit';
+import { runPhases, type Phase } from './train/phases';
+import { prepareInputs, type PreparedInputs } from './train/inputs';
+import { finalEvaluation } from './train/finalEvaluation';
+
+export interface RunTrainingOptions {
+  onEvent: (event: TrainEvent) => void;
+  /** Aborting stops training at the next batch boundary; the model so far is still evaluated and saved. */
+  signal?: AbortSignal;
+  /** Re-initialise every weight first and train all layers (the demo's "from scratch" baseline). */
+  fromScratch?: boolean;
+  /** Bytes of cached activations to keep in memory before spilling to disk. */
+  cacheBudgetBytes?: number;
+  /** Replaces backend selection (tests pin the cpu backend without probing native packages). */
+  selectBackend?: typeof selectBackend;
+}
+
+export async function runTraining(input: TrainSpecInput, options: RunTrainingOptions): Promise<RunResult> {
+  const emit = options.onEvent;
+  try {
+    return await run(parseSpec(input), options);
+  } catch (err) {
+    emit({ type: 'error', message: oneLine(err) });
+    throw err;
+  }
+}
+
+function parseSpec(input: TrainSpecInput): TrainSpec {
+  const parsed = TrainSpecSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new TrainSetupError(`invalid training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
+}
+
+async function run(spec: TrainSpec, options: RunTrainingOptions): Promise<RunResult> {
+  const emit = options.onEvent;
+  const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
+
+  const backend = await (options.selectBackend ?? selectBackend)({ requested: spec.backend });
+  emit({ type: 'backend', report: backend });
+
+  const base = await loadLayersModelFromDir(spec.modelDir);
+  if (options.fromScratch) reinitializeWeights(base, spec.seed);
+  const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
+  emit({ type: 'health', report: dataset.health });
+  checkDataset(dataset);
+
+  const cut = spec.cut ?? findDefaultCut(base);
+  log(spec.cut ? `Cut at ${cut}` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
+  const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
+  const pre = spec.preprocessing ?? defaultPreprocessing(base);
+  const plan = options.fromScratch ? 'all' : spec.train;
+  const phases = planPhases(model, spec, plan);
+  const finalTrainable = phases[phases.length - 1].trainable;
+  const freeze = (trainable: Set<string>) => applyFreeze(model, trainable, spec.batchNormMode);
+
+  // The split sits below the lowest layer that trains in any phase, so one cache serves both phases.
+  freeze(finalTrainable);
+  const split = splitAtFreezeBoundary(model, finalTrainable);
+  const useCache = split !== null && !spec.augment && spec.featureCache === 'auto';
+  emit({
+    type: 'plan',
+    cut,
+    trainableLayers: [...finalTrainable],
+    trainableParams: model.trainableWeights.reduce((n, w) => n + tf.util.sizeFromShape(w.shape as number[]), 0),
+    totalParams: model.countParams(),
+    featureCache: useCache,
+    boundary: split?.boundary ?? [],
+  });
+  if (!useCache && split && spec.augment) log('Augmentation is on, so the frozen prefix runs on every batch (no feature cache)');
+
+  const runDir = RunDir.create(spec.runsDir, spec.name ?? (options.fromScratch ? 'scratch' : safeName(basename(spec.dataDir))));
+  runDir.writeSpec(spec);
+  let inputs: PreparedInputs | undefined;
+  try {
+    inputs = await prepareInputs({ dataset, pre, split, useCache, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, emit, signal: options.signal });
+    const trained = split ? split.suffix : model;
+    const target = trainingBackend(backend.name, trained);
+    if (target.reason && (useCache || !split)) {
+      log(`Training on ${target.name}: ${target.reason}`, 'warn');
+      await tf.setBackend(target.name);
+    } else if (target.reason) {
+      log(`Training on cpu: ${target.reason}, and without the feature cache the prefix runs there too`, 'warn');
+      await tf.setBackend('cpu');
+    }
+    const rng = new Rng(spec.seed);
+    const outcome = await runPhases({
+      spec,
+      phases,
+      model: trained,
+      prefix: useCache ? undefined : split?.prefix,
+      freeze,
+      train: inputs.train,
+      validation: inputs.validation,
+      rng,
+      classWeights: spec.classWeights === 'balanced' ? balancedClassWeights(inputs.train.y, dataset.classes.length) : undefined,
+      transform: spec.augment ? (x, r) => augmentBatch(x as tf.Tensor4D, r, { flip: pre.channels === 3 }) : undefined,
+      emit,
+      onEpoch: (logs) => runDir.appendMetrics(logs),
+      signal: options.signal,
+    });
+    if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
+    const evaluation = finalEvaluation(trained, useCache ? undefined : split?.prefix, inputs.validation, dataset.classes, spec.batchSize);
+    await saveModelDir(model, runDir.modelDir, dataset.classes, pre);
+    const result: RunResult = {
+      runDir: runDir.dir,
+      modelDir: runDir.modelDir,
+      backend: backend.name,
+      epochs: outcome.history.length,
+      bestEpoch: outcome.bestEpoch,
+      valAccuracy: evaluation.accuracy,
+      valLoss: evaluation.loss,
+      confusion: evaluation.confusion,
+      perClass: evaluation.perClass,
+      stopReason: outcome.stopReason,
+    };
+    emit({ type: 'done', result });
+    return result;
+  } finally {
+    inputs?.dispose();
+    rmSync(runDir.cacheDir, { recursive: true, force: true });
+    model.dispose();
+  }
+}
+
+/** One phase with the plan, or with `twoPhase` the head first and then the plan at lr × multiplier. */
+function planPhases(model: tf.LayersModel, spec: TrainSpec, plan: TrainSpec['train']): Phase[] {
+  const planned = resolveTrainable(model, plan);
+  if (!spec.twoPhase) return [{ name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate }];
+  const head = new Set([...planned].filter((name) => name.startsWith(HEAD_PREFIX)));
+  return [
+    { name: 'head', trainable: head, epochs: spec.twoPhase.headEpochs, learningRate: spec.learningRate },
+    { name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate * spec.twoPhase.lrMultiplier },
+  ];
+}
+
+function checkDataset(dataset: Dataset): void {
+  if (dataset.classes.length < 2) throw new TrainSetupError(`${dataset.root}: found ${dataset.classes.length} class folder(s); at least 2 are needed`);
+  if (dataset.train.length === 0) throw new TrainSetupError(`${dataset.root}: no training images`);
+  if (dataset.validation.length === 0) throw new TrainSetupError(`${dataset.root}: no validation images (raise --validation-split or add a validation/ folder)`);
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').slice(0, 64) || 'run';
+}
+
+function oneLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0].slice(0, 500);
+}
