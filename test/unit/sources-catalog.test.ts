@@ -2,7 +2,7 @@
 // entries, and the proxy rules.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,7 +61,13 @@ test('listCatalog marks cached entries, and only intact ones', async () => {
     assert.deepEqual((await listCatalog(opts)).map((e) => e.cached), [false, false]);
     const pulled = await pullModel('tiny-b', opts);
     assert.deepEqual((await listCatalog(opts)).map((e) => [e.id, e.cached]), [['tiny-a', false], ['tiny-b', true]]);
-    writeFileSync(join(pulled.dir, 'group1-shard2of2.bin'), '');
+    const shard = join(pulled.dir, 'group1-shard2of2.bin');
+    const good = readFileSync(shard);
+    writeFileSync(shard, Buffer.from(good.map((b) => b ^ 1)));
+    assert.deepEqual((await listCatalog({ ...opts, verifyHashes: false })).map((e) => e.cached), [false, true], 'sizes only: same size passes');
+    assert.deepEqual((await listCatalog(opts)).map((e) => e.cached), [false, false], 'hashes: a flipped byte is caught');
+    writeFileSync(shard, '');
+    assert.deepEqual((await listCatalog({ ...opts, verifyHashes: false })).map((e) => e.cached), [false, false], 'sizes only still catches an empty shard');
     assert.deepEqual((await listCatalog(opts)).map((e) => e.cached), [false, false], 'a zero-length shard is not "cached"');
     assert.equal(await resolveModel('tiny-b', opts), pulled.dir, 'resolveModel by id repairs and returns the same folder');
   } finally {

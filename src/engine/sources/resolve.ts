@@ -79,8 +79,12 @@ function builtinDir(entry: CatalogEntry, options: PullOptions): string {
   return dir;
 }
 
-/** The catalog with a `cached` flag per entry (hashes are checked, so a damaged copy shows as not cached). */
-export async function listCatalog(options: PullOptions = {}): Promise<CatalogListing[]> {
+/**
+ * The catalog with a `cached` flag per entry: a damaged copy shows as not
+ * cached. `verifyHashes: false` checks presence and sizes only (a quick pick
+ * that must open at once); pulling checks the hashes anyway.
+ */
+export async function listCatalog(options: PullOptions & { verifyHashes?: boolean } = {}): Promise<CatalogListing[]> {
   const root = options.cacheDir ?? defaultCacheDir(options.env);
   return Promise.all(
     (options.catalog ?? CATALOG).map(async (entry) => {
@@ -88,7 +92,7 @@ export async function listCatalog(options: PullOptions = {}): Promise<CatalogLis
         const present = existsSync(join(options.extensionRoot ?? findExtensionRoot(), entry.url, 'model.json'));
         return { ...entry, cached: present };
       }
-      const state = await inspectEntry(root, cacheKey(entry.id, false), entry.sha256);
+      const state = await inspectEntry(root, cacheKey(entry.id, false), entry.sha256, { hashes: options.verifyHashes });
       return { ...entry, cached: state.status === 'ok' };
     }),
   );
