@@ -64,6 +64,9 @@ export class DashboardController implements vscode.Disposable {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.log(`dashboard: rejected a message (${parsed.error})`);
+      // Say why, and re-send the hyperparameters so a rejected field shows the value in force.
+      this.post({ type: 'notice', level: 'error', message: `Not accepted: ${parsed.error.slice(0, 300)}` });
+      this.post({ type: 'patch', state: { hyper: this.store.hyper } });
       return;
     }
     try {
