@@ -1,0 +1,68 @@
+// Small measuring helpers for the benchmarks: wall time of a run, and the
+// training throughput of a run that is stopped after a few batches (for the
+// paths that would take hours to finish on 2 cores).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RunResult, TrainEvent } from '../src/shared/events';
+import type { TrainSpecInput } from '../src/shared/trainSpec';
+import { runTraining } from '../src/engine/runTraining';
+
+export interface TimedRun {
+  seconds: number;
+  result: RunResult;
+  featureCache: boolean;
+}
+
+/** Runs training to the end and times it. */
+export async function timedRun(spec: Omit<TrainSpecInput, 'runsDir'>): Promise<TimedRun> {
+  const runsDir = mkdtempSync(join(tmpdir(), 'ft-bench-'));
+  let featureCache = false;
+  const start = performance.now();
+  try {
+    const result = await runTraining({ ...spec, runsDir }, { onEvent: (e) => e.type === 'plan' && (featureCache = e.featureCache) });
+    return { seconds: (performance.now() - start) / 1000, result, featureCache };
+  } finally {
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+}
+
+export interface SampledRate {
+  /** Training images per second, between the first measured batch and the last. */
+  imagesPerSec: number;
+  batches: number;
+  featureCache: boolean;
+}
+
+/**
+ * Starts a run and stops it after `batches` + 1 training batches. The first
+ * batch is warm-up; the rate counts the rest. Used where a full run would take
+ * hours (the frozen network re-run on every batch), and reported as such.
+ */
+export async function sampledTrainingRate(spec: Omit<TrainSpecInput, 'runsDir'>, batches: number): Promise<SampledRate> {
+  const runsDir = mkdtempSync(join(tmpdir(), 'ft-bench-'));
+  const controller = new AbortController();
+  const batchSize = spec.batchSize ?? 32;
+  let seen = 0;
+  let startAt = 0;
+  let endAt = 0;
+  let featureCache = false;
+  const onEvent = (e: TrainEvent) => {
+    if (e.type === 'plan') featureCache = e.featureCache;
+    if (e.type !== 'batch') return;
+    seen++;
+    if (seen === 1) startAt = performance.now();
+    if (seen === batches + 1) {
+      endAt = performance.now();
+      controller.abort();
+    }
+  };
+  try {
+    // Batch events are throttled to ~8/s; at these speeds (seconds per batch) none is dropped.
+    await runTraining({ ...spec, runsDir, epochs: 1000 }, { onEvent, signal: controller.signal }).catch(() => undefined);
+  } finally {
+    rmSync(runsDir, { recursive: true, force: true });
+  }
+  if (endAt === 0) throw new Error(`the sampled run ended after ${seen} batch events, before ${batches + 1}`);
+  return { imagesPerSec: (batches * batchSize) / ((endAt - startAt) / 1000), batches, featureCache };
+}

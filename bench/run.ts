@@ -1,0 +1,105 @@
+// `npm run bench`: figures only, never pass/fail. Prints a table and the
+// ratios the engine issue targets, and writes bench/results/<time>.json.
+// Every ratio compares numbers measured in this one run on this machine.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { demoSpec } from '../src/engine/demo';
+import { fixtureDir } from '../test/helpers/nsfwjsFixtures';
+import { generateImageSet } from './imageSet';
+import { extractionRate } from './extraction';
+import { sampledTrainingRate, timedRun } from './measure';
+import { runPytorchPeer } from './peer';
+import { printReport, type Row } from './report';
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean' },
+    'skip-peer': { type: 'boolean' },
+    only: { type: 'string' },
+  },
+});
+const quick = values.quick === true;
+const wants = (section: string) => !values.only || values.only.split(',').includes(section);
+
+const EPOCHS = 10;
+const PER_CLASS = quick ? 16 : 64; // 5 classes × 64 = 320 images
+const rows: Row[] = [];
+const figures: Record<string, unknown> = { quick, startedAt: new Date().toISOString() };
+
+async function main() {
+  if (wants('demo')) {
+    const demo = await timedRun(demoSpec(resolve('media'), 'unused'));
+    figures.demo = { seconds: demo.seconds, valAccuracy: demo.result.valAccuracy, epochs: demo.result.epochs };
+    rows.push({ name: 'demo end to end (MNIST CNN, frozen convs)', value: demo.seconds, unit: 's', note: `val acc ${demo.result.valAccuracy.toFixed(4)}` });
+  }
+
+  const mobilenet = fixtureDir('mobilenet_v2');
+  if (wants('extract')) {
+    const cpu = await extractionRate(mobilenet, 'cpu', quick ? 4 : 8, 4);
+    const wasm = await extractionRate(mobilenet, 'wasm', quick ? 16 : 64, 32);
+    figures.extraction = { cpu, wasm };
+    rows.push({ name: 'MobileNetV2 feature extraction, cpu backend', value: cpu, unit: 'img/s' });
+    rows.push({ name: 'MobileNetV2 feature extraction, wasm backend', value: wasm, unit: 'img/s' });
+  }
+
+  const data = await generateImageSet(resolve('bench/results/images-' + PER_CLASS), PER_CLASS);
+  const base = { modelDir: mobilenet, dataDir: data, epochs: EPOCHS, batchSize: 32, seed: 1, backend: 'wasm' as const };
+  const trainImages = Math.round(PER_CLASS * 5 * 0.8);
+  const valImages = PER_CLASS * 5 - trainImages;
+  const wasmRate = (figures.extraction as { wasm: number } | undefined)?.wasm;
+
+  // Without the cache, an epoch costs trainImages at the sampled training rate plus a validation forward pass.
+  const extrapolate = (trainRate: number) => EPOCHS * (trainImages / trainRate + (wasmRate ? valImages / wasmRate : 0));
+
+  if (wants('frozen')) {
+    const cached = await timedRun({ ...base, train: 'head' });
+    const sampled = await sampledTrainingRate({ ...base, train: 'head', featureCache: 'off' }, quick ? 1 : 2);
+    const uncached = extrapolate(sampled.imagesPerSec);
+    figures.frozenBase = { cachedSeconds: cached.seconds, cacheUsed: cached.featureCache, valAccuracy: cached.result.valAccuracy, uncachedImagesPerSec: sampled.imagesPerSec, uncachedSecondsExtrapolated: uncached };
+    rows.push({ name: `MobileNetV2 head only, ${EPOCHS} epochs, ${PER_CLASS * 5} images, feature cache`, value: cached.seconds, unit: 's', note: `val acc ${cached.result.valAccuracy.toFixed(3)}` });
+    rows.push({ name: `  same without cache (sampled ${sampled.batches} batches, extrapolated)`, value: uncached, unit: 's', note: `${sampled.imagesPerSec.toFixed(2)} img/s training` });
+    rows.push({ name: '  ratio: no cache / cache (target ≥ 5)', value: uncached / cached.seconds, unit: '×' });
+  }
+
+  if (wants('top4')) {
+    const cached = await timedRun({ ...base, train: 'top:4' });
+    const sampled = await sampledTrainingRate({ ...base, train: 'top:4', featureCache: 'off' }, 1);
+    const uncached = extrapolate(sampled.imagesPerSec);
+    figures.top4 = { cachedSeconds: cached.seconds, cacheUsed: cached.featureCache, valAccuracy: cached.result.valAccuracy, uncachedImagesPerSec: sampled.imagesPerSec, uncachedSecondsExtrapolated: uncached };
+    rows.push({ name: `MobileNetV2 top:4, ${EPOCHS} epochs, freeze-boundary cache`, value: cached.seconds, unit: 's', note: `val acc ${cached.result.valAccuracy.toFixed(3)}` });
+    rows.push({ name: '  same without cache (sampled 1 batch, extrapolated)', value: uncached, unit: 's', note: `${sampled.imagesPerSec.toFixed(2)} img/s training` });
+    rows.push({ name: '  ratio: no cache / cache (target ≥ 10)', value: uncached / cached.seconds, unit: '×' });
+  }
+
+  if (wants('peer') && !values['skip-peer']) {
+    const peer = runPytorchPeer(quick ? 1 : 3);
+    figures.pytorch = peer;
+    if ('skipped' in peer) {
+      rows.push({ name: 'PyTorch peer', value: NaN, unit: '', note: peer.skipped });
+    } else {
+      // A plain PyTorch loop re-runs the backbone each epoch: train at the frozen-head rate, validate at the inference rate.
+      const loop = EPOCHS * (trainImages / peer.frozen_head_ips + valImages / peer.inference_ips);
+      figures.pytorchFrozenLoopSeconds = loop;
+      rows.push({ name: `PyTorch ${peer.torch} MobileNetV2 inference, batch 32`, value: peer.inference_ips, unit: 'img/s' });
+      rows.push({ name: 'PyTorch frozen backbone, head training', value: peer.frozen_head_ips, unit: 'img/s' });
+      rows.push({ name: 'PyTorch full fine-tune', value: peer.full_finetune_ips, unit: 'img/s' });
+      rows.push({ name: `PyTorch plain loop, ${EPOCHS} epochs frozen base (from its rates)`, value: loop, unit: 's' });
+      const frozen = figures.frozenBase as { cachedSeconds: number } | undefined;
+      if (frozen) rows.push({ name: '  ratio: tfjs cached / PyTorch loop (target ≤ 0.2)', value: frozen.cachedSeconds / loop, unit: '×' });
+    }
+  }
+
+  printReport(rows);
+  const dir = resolve('bench/results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${figures.startedAt as string}.json`.replace(/:/g, '-'));
+  writeFileSync(file, JSON.stringify({ ...figures, rows }, null, 2));
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify({ ...figures, rows }, null, 2));
+  console.log(`\nwrote ${file}`);
+}
+
+main().catch((err) => {
+  console.error(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
