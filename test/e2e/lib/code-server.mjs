@@ -2,11 +2,11 @@
 // detached so it leads its own process group: stopping it kills the file
 // watcher and extension host (and any trainer they forked) with it.
 import { spawn, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { codeServerEntry } from './paths.mjs';
-import { killGroup } from './processes.mjs';
+import { killGroup, sleep } from './processes.mjs';
 
 /** Settings for a quiet, deterministic workbench: no welcome page, tips, trust prompt or telemetry. */
 export const userSettings = {
@@ -35,10 +35,10 @@ export function writeUserSettings(userDataDir, extra = {}) {
 }
 
 /** Installs a VSIX into a private extensions folder (a short-lived, awaited process). */
-export function installExtension({ vsix, extensionsDir, userDataDir }) {
+export function installExtension({ vsix, extensionsDir, userDataDir, env = {} }) {
   const result = spawnSync(process.execPath, [
     codeServerEntry, '--extensions-dir', extensionsDir, '--user-data-dir', userDataDir, '--install-extension', vsix,
-  ], { encoding: 'utf8' });
+  ], { encoding: 'utf8', env: { ...process.env, ...env } });
   const output = `${result.stdout}${result.stderr}`;
   if (result.status !== 0 || !/successfully installed/i.test(output)) {
     throw new Error(`installing ${vsix} into code-server failed (exit ${result.status}):\n${output}`);
@@ -61,12 +61,15 @@ export function freePort() {
 
 /**
  * Starts code-server and resolves once it prints "HTTP server listening".
- * Output goes to `logFile` (kept as an artifact).
+ * Its output goes straight into `logFile` (kept as an artifact): with no pipe
+ * between us and an unref'd child, a server that refuses to die cannot keep
+ * the test process open, and the suite can report it instead of hanging.
  * @returns {Promise<{ url: string, port: number, pgid: number, stop: () => Promise<void> }>}
  */
-export async function startCodeServer({ extensionsDir, userDataDir, workspace, logFile, timeoutMs = 60_000 }) {
+export async function startCodeServer({ extensionsDir, userDataDir, workspace, logFile, env = {}, timeoutMs = 60_000 }) {
   const port = await freePort();
-  const log = createWriteStream(logFile, { flags: 'a' });
+  const logFd = openSync(logFile, 'a');
+  const startOffset = fstatSync(logFd).size;
   const child = spawn(process.execPath, [
     codeServerEntry,
     '--auth', 'none',
@@ -79,43 +82,26 @@ export async function startCodeServer({ extensionsDir, userDataDir, workspace, l
     workspace,
   ], {
     detached: true, // leads its own process group; see killGroup
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, VSCODE_PROXY_URI: '', NODE_OPTIONS: '' },
+    stdio: ['ignore', logFd, logFd],
+    env: { ...process.env, ...env },
   });
+  closeSync(logFd);
+  child.unref();
   const pgid = child.pid;
-  const stop = async () => {
-    await killGroup(pgid);
-    await new Promise((resolve) => log.end(resolve));
-  };
+  let exited;
+  child.once('exit', (code, signal) => { exited = code ?? signal; });
+  const stop = () => killGroup(pgid);
 
-  let output = '';
-  try {
-    await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`code-server did not start within ${timeoutMs} ms; see ${logFile}`)), timeoutMs);
-      const onData = (chunk) => {
-        log.write(chunk);
-        output += chunk;
-        if (/HTTP server listening on/.test(output)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      child.once('exit', (code, signal) => {
-        clearTimeout(timer);
-        reject(new Error(`code-server exited early (${code ?? signal}); see ${logFile}\n${output.slice(-2000)}`));
-      });
-    });
-  } catch (error) {
-    await stop();
-    throw error;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const output = readFileSync(logFile, 'utf8').slice(startOffset);
+    if (/HTTP server listening on/.test(output)) break;
+    if (exited !== undefined || Date.now() > deadline) {
+      await stop();
+      const why = exited !== undefined ? `exited early (${exited})` : `did not start within ${timeoutMs} ms`;
+      throw new Error(`code-server ${why}; see ${logFile}\n${output.slice(-2000)}`);
+    }
+    await sleep(100);
   }
-  // Keep logging after start-up without holding the test process open.
-  child.stdout.removeAllListeners('data');
-  child.stderr.removeAllListeners('data');
-  child.stdout.on('data', (chunk) => log.write(chunk));
-  child.stderr.on('data', (chunk) => log.write(chunk));
-  child.removeAllListeners('exit');
   return { url: `http://127.0.0.1:${port}/`, port, pgid, stop };
 }

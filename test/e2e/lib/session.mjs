@@ -21,6 +21,9 @@ export function homeLayout(home) {
     extensionsDir: join(home, 'exts'),
     userDataDir: join(home, 'ud'),
     workspace: join(home, 'workspace'),
+    // code-server keeps its config.yaml and state under the XDG folders:
+    // point them into the run's folder so the machine's ~/.config is untouched.
+    env: { XDG_CONFIG_HOME: join(home, 'xdg', 'config'), XDG_DATA_HOME: join(home, 'xdg', 'data') },
   };
 }
 
