@@ -34,7 +34,7 @@ try {
     ],
   });
 } catch (error) {
-  console.error(`test:desktop failed: ${error instanceof Error ? error.message : error}`);
+  console.error(`test:desktop failed (it downloads VS Code on first use, so it needs internet): ${error instanceof Error ? error.message : error}`);
   process.exitCode = 1;
 } finally {
   rmSync(scratch, { recursive: true, force: true });
