@@ -18,6 +18,11 @@ const num = () => z.number().finite();
 const count = () => z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const list = <T extends z.ZodType>(item: T, max = MAX_ROWS) => z.array(item).max(max);
 
+// Losses may legitimately be NaN or Infinity in a diverging run: the event
+// must still reach the user, so metric fields accept any number. JSON (the
+// IPC serialization) turns NaN and Infinity into null, read back as NaN.
+const metric = () => z.union([z.custom<number>((v) => typeof v === 'number'), z.null()]).transform((v) => (v === null ? Number.NaN : v));
+
 const dim = z.number().int().min(0).nullable();
 const shape = list(dim, 64);
 
@@ -80,15 +85,12 @@ export const RunResultSchema = z.object({
   epochs: count(),
   bestEpoch: count(),
   valAccuracy: num(),
-  valLoss: z.number(), // may be NaN when a run diverged
+  valLoss: metric(), // NaN when a run diverged
   confusion: ConfusionMatrixSchema,
   perClass: list(z.object({ label: text(1024), precision: num(), recall: num(), f1: num(), support: count() }), 10_000),
   stopReason: z.enum(['completed', 'earlyStopping', 'cancelled']),
 });
 
-// Losses may legitimately be NaN or Infinity in a diverging run: the event
-// must still reach the user, so metric fields accept any number.
-const metric = () => z.number();
 
 export const TrainEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn']), message: text() }),

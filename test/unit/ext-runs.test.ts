@@ -1,0 +1,60 @@
+// The Runs view's rules: metrics read robustly, interrupted runs detected,
+// newest first, spec built from the host state.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { folderTime, isActiveRun, runStatus, sortNewestFirst, summarizeMetrics, type RunInfo } from '../../src/extension/runs/runInfo';
+import { buildSpec, runName } from '../../src/extension/state/specBuilder';
+import { HostStore } from '../../src/extension/state/store';
+import { withTopK } from '../../src/extension/state/freezePlan';
+import { demoSummary } from './ext-fixtures';
+
+test('metrics.jsonl: best val accuracy and epochs, skipping torn and foreign lines', () => {
+  const text = ['{"epoch":1,"valAccuracy":0.8}', '{"epoch":2,"valAccuracy":0.93}', 'not json', '{"epoch":3,"valAccuracy":0.9}', '{"epoch":4,"valAcc', ''].join('\n');
+  assert.deepEqual(summarizeMetrics(text), { epochs: 3, bestValAccuracy: 0.93 });
+  assert.deepEqual(summarizeMetrics(''), { epochs: 0, bestValAccuracy: null });
+  assert.deepEqual(summarizeMetrics('{"epoch":1,"valAccuracy":null}'), { epochs: 1, bestValAccuracy: null });
+});
+
+test('a run without a saved model is interrupted unless this window trains it', () => {
+  assert.equal(runStatus(true, false), 'completed');
+  assert.equal(runStatus(false, false), 'interrupted');
+  assert.equal(runStatus(false, true), 'running');
+  const started = Date.UTC(2026, 10, 29, 1, 44, 17, 500);
+  assert.equal(folderTime('20261129-014417-demo'), Date.UTC(2026, 10, 29, 1, 44, 17));
+  assert.equal(isActiveRun('20261129-014417-demo', started), true);
+  assert.equal(isActiveRun('20261128-235959-demo', started), false, 'an older folder is not the active run');
+  assert.equal(isActiveRun('20261129-014417-demo', null), false);
+  assert.equal(folderTime('my-folder'), null);
+});
+
+test('runs sort newest first', () => {
+  const run = (id: string): RunInfo => ({ id, dir: `/r/${id}`, status: 'completed', epochsDone: 1, bestValAccuracy: null, modelDir: null });
+  assert.deepEqual(sortNewestFirst([run('20261128-100000-a'), run('20261129-090000-b'), run('20261129-080000-c')]).map((r) => r.id), ['20261129-090000-b', '20261129-080000-c', '20261128-100000-a']);
+});
+
+test('the spec is built from the host state and validated; missing pieces are named', () => {
+  const store = new HostStore();
+  assert.deepEqual(buildSpec(store, '/runs', undefined), { ok: false, reason: 'Open a model first.' });
+  store.setModel('/models/demo', demoSummary());
+  assert.equal(buildSpec(store, '/runs', undefined).ok, false);
+  store.setDataset('/data', 'data');
+  assert.match((buildSpec(store, '/runs', undefined) as { reason: string }).reason, /still being scanned/);
+  store.setHealth('/data', null, null);
+  store.setPlan(withTopK(store.model!.planModel, store.plan!, 2));
+  store.setHyper({ epochs: 4, twoPhase: true, headEpochs: 9 });
+  const built = buildSpec(store, '/runs', 'cpu');
+  assert.ok(built.ok);
+  if (!built.ok) return;
+  assert.equal(built.spec.train, 'top:2');
+  assert.equal(built.spec.cut, 'dropout_1');
+  assert.equal(built.spec.backend, 'cpu');
+  assert.deepEqual(built.spec.twoPhase, { headEpochs: 3, lrMultiplier: 0.1 }, 'phase 1 leaves at least one epoch for phase 2');
+  assert.equal(built.spec.name, 'demo-cnn');
+});
+
+test('run names are safe folder labels', () => {
+  assert.equal(runName('MobileNet V2 (1.0)'), 'MobileNet-V2-1.0');
+  assert.equal(runName('../../etc'), '..-..-etc');
+  assert.equal(runName('///'), 'run');
+  assert.ok(runName('x'.repeat(200)).length <= 64);
+});

@@ -1,0 +1,134 @@
+// The host store: one freeze plan seen by every view, a run state machine
+// that makes double Start / early Stop harmless, and a history that a
+// reopened dashboard gets in full.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HostStore, type Section } from '../../src/extension/state/store';
+import { withLayers } from '../../src/extension/state/freezePlan';
+import type { RunResult, TrainEvent } from '../../src/shared/events';
+import type { HealthReport } from '../../src/shared/health';
+import { demoSummary } from './ext-fixtures';
+
+function loaded() {
+  const store = new HostStore();
+  const changes: Set<Section>[] = [];
+  store.subscribe({ changed: (s) => changes.push(s) });
+  store.setModel('/models/demo', demoSummary());
+  return { store, changes };
+}
+
+const health: HealthReport = {
+  root: '/data',
+  layout: 'classFolders',
+  classes: ['5', '6', '7', '8', '9'].map((name) => ({ name, train: 40, validation: 10, test: 0 })),
+  imbalanceRatio: 1,
+  skipped: [],
+  crossSplitDuplicates: [],
+  tooSmall: [],
+  warnings: [],
+};
+
+const batch = (epoch: number, b: number): TrainEvent => ({ type: 'batch', epoch, batch: b, batchesPerEpoch: 4, loss: 1 / (epoch + b), accuracy: 0.5, lr: 0.001, imagesPerSec: 100 });
+const epoch = (e: number): TrainEvent => ({ type: 'epoch', epoch: e, epochs: 3, loss: 1 / e, accuracy: 0.9, valLoss: 1 / e, valAccuracy: 0.95, lr: 0.001, elapsedMs: 1000 * e, etaMs: 1000 * (3 - e) });
+
+function result(stopReason: RunResult['stopReason'] = 'completed'): RunResult {
+  return {
+    runDir: '/runs/r1',
+    modelDir: '/runs/r1/model',
+    backend: 'cpu',
+    epochs: 3,
+    bestEpoch: 3,
+    valAccuracy: 0.98,
+    valLoss: 0.05,
+    confusion: { labels: ['5', '6'], matrix: [[9, 1], [0, 10]], files: [[['5/a.png'], ['5/b.png']], [[], ['6/c.png']]] },
+    perClass: [],
+    stopReason,
+  };
+}
+
+test('a plan change notifies both the tree (layers) and the dashboard (plan) with the same counts', () => {
+  const { store, changes } = loaded();
+  const before = store.section('plan')!.trainableParams;
+  store.setPlan(withLayers(store.model!.planModel, store.plan!, [5], true));
+  assert.deepEqual([...changes.at(-1)!].sort(), ['layers', 'plan']);
+  assert.equal(store.section('plan')!.trainableParams - before, 589_952);
+  assert.equal(store.section('layers')[5].trainable, true);
+});
+
+test('head params join the count once the dataset says how many classes there are', () => {
+  const { store } = loaded();
+  assert.equal(store.section('plan')!.headParams, null);
+  store.setDataset('/data', 'data');
+  store.setHealth('/data', health, null);
+  assert.equal(store.section('plan')!.headParams, 128 * 5 + 5);
+  store.setHealth('/elsewhere', null, 'late answer for another folder');
+  assert.equal(store.section('dataset')!.error, null);
+});
+
+test('double Start is refused while a run is active; Stop before Start does nothing', () => {
+  const { store } = loaded();
+  assert.equal(store.requestStop(), false, 'stop before start');
+  assert.equal(store.run.phase, 'idle');
+  assert.equal(store.beginRun('r', 3), true);
+  assert.equal(store.beginRun('r', 3), false, 'double start');
+  assert.equal(store.requestStop(), true);
+  assert.equal(store.requestStop(), false, 'double stop');
+  store.finishRun(result('cancelled'));
+  assert.equal(store.run.phase, 'cancelled');
+  store.finishRun(result()); // a late duplicate end changes nothing
+  assert.equal(store.run.phase, 'cancelled');
+  assert.equal(store.beginRun('r2', 3), true, 'a finished run can be followed by a new one');
+});
+
+test('events build the history; a snapshot holds every epoch so far', () => {
+  const { store } = loaded();
+  const metrics: number[] = [];
+  store.subscribe({ metrics: (b, e, reset) => !reset && metrics.push(b.length + e.length) });
+  store.beginRun('r', 3);
+  for (let e = 1; e <= 3; e++) {
+    for (let b = 1; b <= 4; b++) store.applyEvent(batch(e, b));
+    store.applyEvent(epoch(e));
+  }
+  assert.equal(store.run.phase, 'running');
+  assert.equal(store.epochs.toArray().length, 3);
+  assert.deepEqual(store.batches.toArray().map((p) => p.step), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.equal(store.run.epoch, 3);
+  assert.equal(metrics.length, 15);
+  store.applyEvent({ type: 'done', result: result() });
+  assert.equal(store.run.phase, 'completed');
+  assert.equal(store.section('results')!.valAccuracy, 0.98);
+  store.applyEvent(epoch(4));
+  assert.equal(store.epochs.length, 3, 'events after the end are ignored');
+});
+
+test('a new run clears the previous history and results', () => {
+  const { store } = loaded();
+  store.beginRun('r', 3);
+  store.applyEvent(epoch(1));
+  store.applyEvent({ type: 'done', result: result() });
+  let reset = false;
+  store.subscribe({ metrics: (_b, _e, r) => (reset = r) });
+  store.beginRun('r2', 3);
+  assert.equal(reset, true);
+  assert.equal(store.epochs.length, 0);
+  assert.equal(store.section('results'), null);
+});
+
+test('an error event fails the run with its message', () => {
+  const { store } = loaded();
+  store.beginRun('r', 3);
+  store.applyEvent({ type: 'error', message: 'Loss became NaN at epoch 2, batch 3' });
+  assert.equal(store.run.phase, 'failed');
+  assert.match(store.run.message ?? '', /NaN/);
+});
+
+test('file ids are opaque, stable per path, and never reused after a clear', () => {
+  const store = new HostStore();
+  const a = store.files.idFor('/data/5/a.png');
+  assert.match(a, /^f\d+$/);
+  assert.equal(store.files.idFor('/data/5/a.png'), a);
+  assert.equal(store.files.resolve(a), '/data/5/a.png');
+  store.files.clear();
+  assert.equal(store.files.resolve(a), undefined);
+  assert.notEqual(store.files.idFor('/data/6/b.png'), a);
+});
