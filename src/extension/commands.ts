@@ -37,6 +37,12 @@ export function registerCommands(context: vscode.ExtensionContext, app: App): vo
       if (uri instanceof vscode.Uri) await fineTuneOn(app, uri);
       else await vscode.commands.executeCommand('finetune.fineTuneFolder');
     },
+    'finetune.fineTuneDemo': async () => {
+      if (!requireTrust('Fine-tuning')) return;
+      app.showDashboard();
+      if (app.store.model?.dir !== app.demoModelDir && !(await app.loadModel(app.demoModelDir))) return;
+      await app.setDataset(app.demoDatasetDir);
+    },
     'finetune.showDashboard': () => app.showDashboard(),
     'finetune.stopTraining': () => {
       if (!app.training.active) void vscode.window.showInformationMessage('Finetune: no training is running.');

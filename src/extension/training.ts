@@ -16,6 +16,7 @@ export class TrainingController implements vscode.Disposable {
   /** When the active run started (ms since epoch), for telling its folder apart in the Runs view. */
   private startedAt: number | null = null;
   private stopTimer: ReturnType<typeof setTimeout> | null = null;
+  private notifiedFailure = false;
 
   constructor(
     private readonly store: HostStore,
@@ -49,6 +50,7 @@ export class TrainingController implements vscode.Disposable {
     });
     this.proc = proc;
     this.startedAt = Date.now();
+    this.notifiedFailure = false;
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Finetune', cancellable: true },
       (progress, token) => this.drive(proc, spec, progress, token),
@@ -96,8 +98,11 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private fail(message: string): void {
-    if (!this.store.machine.active) return;
-    this.store.failRun(message);
+    // The engine reports a failure both as an `error` event and as the
+    // request's rejection; the user hears about it once.
+    if (this.store.machine.active) this.store.failRun(message);
+    if (this.notifiedFailure || this.store.run.phase !== 'failed') return;
+    this.notifiedFailure = true;
     this.log(`run failed: ${message}`);
     void vscode.window.showErrorMessage(`Finetune: training failed. ${message}`, 'Show Log').then((choice) => {
       if (choice) void vscode.commands.executeCommand('workbench.action.output.show.finetune-studio.Finetune Studio');

@@ -1,18 +1,17 @@
 // The engine's run-level entry points, wrapped to the trainer protocol's
-// result shapes. Until src/engine/runTraining.ts and classify.ts land, these
-// say so clearly instead of failing to build.
+// result shapes.
 import type { TrainEvent, RunResult } from '../shared/events';
 import type { TrainSpec } from '../shared/trainSpec';
 import type { Classification } from '../shared/protocol/trainer';
+import { runTraining } from '../engine/runTraining';
+import { classifyImages } from '../engine/classify';
 
-export async function train(spec: TrainSpec, options: { onEvent: (event: TrainEvent) => void; signal: AbortSignal }): Promise<RunResult> {
-  void spec;
-  void options;
-  throw new Error('Training is not available in this build yet (the engine has no runTraining).');
+export function train(spec: TrainSpec, options: { onEvent: (event: TrainEvent) => void; signal: AbortSignal }): Promise<RunResult> {
+  return runTraining(spec, options);
 }
 
 export async function classify(modelDir: string, files: string[], topK: number): Promise<Classification[]> {
-  void modelDir;
-  void topK;
-  return files.map((file) => ({ file, top: [], error: 'Classification is not available in this build yet.' }));
+  const results = await classifyImages(modelDir, files, topK);
+  // float32 softmax can land a hair outside [0, 1]; the protocol checks the range.
+  return results.map((r) => ({ ...r, top: r.top.map((t) => ({ label: t.label, probability: Math.min(1, Math.max(0, t.probability)) })) }));
 }
