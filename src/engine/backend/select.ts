@@ -5,6 +5,7 @@ import { tf } from '../tf';
 import type { BackendName } from '../../shared/trainSpec';
 import type { BackendReport } from '../../shared/events';
 import { requireFailureReason } from './reasons';
+import { installWasmTrainingKernels } from './wasmGradients';
 
 export interface SelectBackendOptions {
   /** A backend the user insisted on; if unavailable, selection fails with a clear error. */
@@ -64,6 +65,8 @@ async function tryWasm(requireFn: (id: string) => unknown): Promise<Attempt> {
   try {
     if (!tf.findBackend('wasm')) requireFn(WASM);
     await activate('wasm');
+    // So that wasm can also train convolutions (see wasmGradients.ts).
+    installWasmTrainingKernels();
     return { ok: true, package: WASM, gpu: false, notes: [] };
   } catch (e) {
     return { ok: false, reason: requireFailureReason(WASM, e), notes: [] };
