@@ -109,7 +109,8 @@ export async function walkClassFolder(dir: string, rel: string, className: strin
         state.skipped.push({ file: entryRel + '/', reason: 'folder already read (symbolic link loop or duplicate link)' });
       } else {
         state.nestedIn.add(className);
-        found.push(...(await walkClassFolder(abs, entryRel, className, state, depth + 1)));
+        // A loop, not push(...nested): spreading 100,000 items as arguments overflows the stack.
+        for (const f of await walkClassFolder(abs, entryRel, className, state, depth + 1)) found.push(f);
       }
       continue;
     }
