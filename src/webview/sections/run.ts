@@ -4,12 +4,10 @@ import type { DashboardState, RunView } from '../../shared/protocol/webview';
 import { duration, el, setText } from '../dom';
 import { send } from '../host';
 
-type Button = HTMLElement & { disabled: boolean };
-
 export class RunSection {
   readonly root = el('section', { id: 'run-section', class: 'card' });
-  private readonly start = el('vscode-button', { id: 'start' }, 'Start') as Button;
-  private readonly stop = el('vscode-button', { id: 'stop', appearance: 'secondary' }, 'Stop') as Button;
+  private readonly start = el('vscode-button', { id: 'start' }, 'Start');
+  private readonly stop = el('vscode-button', { id: 'stop', appearance: 'secondary' }, 'Stop');
   private readonly ring = el('vscode-progress-ring', { id: 'run-ring', hidden: true });
   private readonly line = el('p', { id: 'run-status', class: 'status', 'aria-live': 'polite' });
   private readonly message = el('p', { id: 'run-message', class: 'muted' });
@@ -23,8 +21,9 @@ export class RunSection {
   render(state: DashboardState): void {
     const r = state.run;
     const active = r.phase === 'starting' || r.phase === 'running' || r.phase === 'stopping';
-    this.start.disabled = active || !state.model || !state.dataset || !state.trusted;
-    this.stop.disabled = !active || r.phase === 'stopping';
+    // The attribute (not only the property) so that styling and tests see it at once.
+    this.start.toggleAttribute('disabled', active || !state.model || !state.dataset || !state.trusted);
+    this.stop.toggleAttribute('disabled', !active || r.phase === 'stopping');
     this.ring.hidden = !active;
     const text = statusText(r);
     setText(this.line, text);

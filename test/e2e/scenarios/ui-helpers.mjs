@@ -1,0 +1,58 @@
+// Shared steps of the ui-* scenarios (this file is not a scenario: it does
+// not end in .test.mjs). The scenarios run in file-name order in one session,
+// so later ones build on the model, dataset and runs of earlier ones.
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  explorerRow, openViewContainer, runCommand, session, treeRow, viewPane, webviewFrame,
+} from '../harness.mjs';
+import { repoRoot } from '../lib/paths.mjs';
+
+/** The sample digits 5–9, copied into the workspace as `digits/` (once). */
+export function ensureDigits() {
+  const target = join(session().workspace, 'digits');
+  if (!existsSync(target)) cpSync(join(repoRoot, 'media', 'demo', 'dataset'), target, { recursive: true });
+  return target;
+}
+
+/** Opens the demo model through the palette and returns the Layers pane once its rows show. */
+export async function openDemoModel(page) {
+  await runCommand(page, 'Finetune: Open Demo Model');
+  await openViewContainer(page, 'Finetune');
+  const pane = await viewPane(page, 'Layers');
+  await treeRow(pane, 'conv2').waitFor({ state: 'visible', timeout: 60_000 });
+  return pane;
+}
+
+/** The dashboard's page, opened from the palette when it is not showing. */
+export async function dashboard(page) {
+  const tab = page.locator('.tabs-container .tab', { hasText: 'Finetune Dashboard' });
+  if ((await tab.count()) === 0) await runCommand(page, 'Finetune: Show Dashboard');
+  const view = await webviewFrame(page, { title: 'Finetune Dashboard' });
+  await view.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
+  return view;
+}
+
+/** The number the dashboard shows as trainable params. */
+export async function trainableParams(view) {
+  const text = (await view.locator('#trainable-params').textContent()) ?? '';
+  return Number(text.replace(/[^\d]/g, ''));
+}
+
+/** Expands Explorer folders one by one (`digits`, `validation`, `7`) and returns the last row. */
+export async function revealInExplorer(page, names) {
+  let row;
+  for (const [i, name] of names.entries()) {
+    row = await explorerRow(page, name);
+    if (i < names.length - 1 && (await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  }
+  return row;
+}
+
+/** Sets a hyperparameter field of the dashboard (a toolkit text field) and commits it. */
+export async function setField(view, id, value) {
+  const input = view.locator(`#${id} input`);
+  await input.fill(String(value));
+  await input.press('Enter');
+  await input.blur();
+}
