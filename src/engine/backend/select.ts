@@ -42,7 +42,7 @@ async function tryTensorflow(requireFn: (id: string) => unknown): Promise<Attemp
   const notes: { name: string; reason: string }[] = [];
   // Before the native library loads: otherwise TensorFlow reserves all GPU memory up front.
   process.env.TF_FORCE_GPU_ALLOW_GROWTH = 'true';
-  const candidates = nativeLoaded ? [nativeLoaded] : NATIVE;
+  const candidates = nativeLoaded && tf.findBackend('tensorflow') ? [nativeLoaded] : NATIVE;
   for (const pkg of candidates) {
     try {
       if (!tf.findBackend('tensorflow')) requireFn(pkg);
