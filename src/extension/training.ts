@@ -81,7 +81,8 @@ export class TrainingController implements vscode.Disposable {
       const acc = (result.valAccuracy * 100).toFixed(1);
       void vscode.window.showInformationMessage(`Finetune: ${result.stopReason === 'cancelled' ? 'stopped' : 'done'}. Validation accuracy ${acc}%. Model saved in ${result.modelDir}`);
     } catch (error) {
-      this.fail(error instanceof Error ? error.message : String(error));
+      if (this.store.machine.phase === 'stopping') this.store.cancelRun('Stopped: the trainer did not finish the batch in time and was ended.');
+      else this.fail(error instanceof Error ? error.message : String(error));
     } finally {
       unsubscribe();
       this.clearStopTimer();

@@ -132,3 +132,15 @@ test('file ids are opaque, stable per path, and never reused after a clear', () 
   assert.equal(store.files.resolve(a), undefined);
   assert.notEqual(store.files.idFor('/data/6/b.png'), a);
 });
+
+test('a Stop that had to kill the trainer ends the run as cancelled, not failed', () => {
+  const { store } = loaded();
+  store.beginRun('r', 3);
+  store.applyEvent(epoch(1));
+  store.requestStop();
+  store.cancelRun('Stopped: the trainer was ended.');
+  assert.equal(store.run.phase, 'cancelled');
+  assert.equal(store.epochs.length, 1, 'the history so far is kept');
+  store.failRun('late crash report');
+  assert.equal(store.run.phase, 'cancelled', 'a late failure does not overwrite the end');
+});

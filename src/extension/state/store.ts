@@ -206,6 +206,13 @@ export class HostStore {
     this.emit('run', 'results');
   }
 
+  /** The run ended on the user's Stop without a result (the trainer had to be killed). */
+  cancelRun(message: string): void {
+    if (!this.machine.finish('cancelled')) return;
+    this.run = { ...this.run, phase: 'cancelled', etaMs: null, stage: null, message };
+    this.emit('run');
+  }
+
   failRun(message: string): void {
     if (!this.machine.finish('failed')) return;
     this.run = { ...this.run, phase: 'failed', etaMs: null, stage: null, message };
