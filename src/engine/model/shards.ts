@@ -36,7 +36,7 @@ async function resolveInside(modelJson: string, root: string, p: string): Promis
     throw new ModelFileError(join(root, p), code === 'ENOENT' ? 'weight shard is missing' : `weight shard cannot be resolved (${code})`);
   }
   const rel = relative(root, real);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep)[0] === '..') {
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
     throw new ModelFileError(modelJson, `weight path '${p}' is a symlink leading out of the model folder`);
   }
   return real;
