@@ -57,3 +57,16 @@ test('a Sequential splits too; nothing frozen gives null, everything frozen give
   assert.equal(splitAtFreezeBoundary(model, new Set(['conv1', 'conv2', 'dense128', 'dense5'])), null);
   assert.equal(splitAtFreezeBoundary(model, new Set()), null);
 });
+
+test('a prefix of weightless layers only (MobileNetV2 starts with ZeroPadding) is not worth a split', () => {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.zeroPadding2d({ inputShape: [4, 4, 1], padding: 1, name: 'pad' }),
+      tf.layers.conv2d({ filters: 2, kernelSize: 3, name: 'conv' }),
+      tf.layers.flatten({ name: 'flat' }),
+      tf.layers.dense({ units: 2, name: 'out' }),
+    ],
+  });
+  assert.equal(splitAtFreezeBoundary(model, new Set(['conv', 'out'])), null);
+  assert.deepEqual(splitAtFreezeBoundary(model, new Set(['out']))!.boundary, ['flat']);
+});

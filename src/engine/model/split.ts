@@ -23,9 +23,9 @@ function isFrozen(node: GraphNode, trainable: Set<string>): boolean {
 /**
  * The frozen prefix is every frozen layer all of whose inputs come from the
  * prefix (or are model inputs). Its "frontier" is the set of prefix tensors
- * that the rest of the model consumes. Returns null when the prefix holds no
- * layer beyond the inputs. Inputs that the suffix reads directly (a frozen-free
- * path from an input) are part of the frontier too.
+ * that the rest of the model consumes; a model input that a trainable layer
+ * reads directly is part of it too. Returns null when the prefix holds no
+ * layer with weights (nothing worth caching) or when nothing trains.
  */
 export function splitAtFreezeBoundary(model: tf.LayersModel, trainable: Set<string>): FreezeSplit | null {
   const graph = modelGraph(model);
@@ -36,7 +36,8 @@ export function splitAtFreezeBoundary(model: tf.LayersModel, trainable: Set<stri
     const isInput = node.layer.getClassName() === 'InputLayer';
     if (isInput || (isFrozen(node, trainable) && node.inputs.every((t) => inPrefix.has(producer.get(t)!)))) inPrefix.add(node);
   }
-  if ([...inPrefix].every((n) => n.layer.getClassName() === 'InputLayer')) return null;
+  // A prefix of weightless layers only (e.g. MobileNetV2's Conv1_pad under plan 'all') saves no work.
+  if ([...inPrefix].every((n) => n.layer.weights.length === 0)) return null;
   if ([...inPrefix].length === graph.length) return null; // nothing trains: there is no suffix
 
   // Frontier: prefix tensors read by suffix layers or returned as model outputs, in topological order.
