@@ -3,10 +3,15 @@
 // Finetune view container is in the activity bar, and a webview's content
 // can be read through its two iframes.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
-  EXTENSION_ID, activityBarItem, describe, openViewContainer, paletteTitles, runCommand, scenario, screenshot,
-  viewPane, waitForExtensionHostLog, waitForOutput, webviewFrame,
+  EXTENSION_ID, activityBarItem, contextMenuTitles, describe, explorerRow, openViewContainer, paletteTitles,
+  runCommand, scenario, screenshot, viewPane, waitForExtensionHostLog, waitForOutput, webviewFrame,
 } from '../harness.mjs';
+
+/** A 1×1 PNG: enough for the Explorer's file-type `when` clauses. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 describe('smoke', () => {
   scenario('the workbench shows the Finetune view container', async ({ page }) => {
@@ -48,5 +53,28 @@ describe('smoke', () => {
     await viewPane(page, 'Layers');
     await viewPane(page, 'Runs');
     await screenshot(page, 'smoke-3-sidebar');
+  });
+
+  scenario('the Explorer context menu offers the Finetune entry that fits the resource', async ({ page, session }) => {
+    // Written while the workbench runs, as a user's files would be.
+    for (const file of ['smoke-dataset/cats/1.png', 'smoke-dataset/dogs/1.png', 'smoke-photo.png']) {
+      mkdirSync(dirname(join(session.workspace, file)), { recursive: true });
+      writeFileSync(join(session.workspace, file), PNG);
+    }
+    const menuFor = async (name) => {
+      await (await explorerRow(page, name)).click({ button: 'right' });
+      const titles = await contextMenuTitles(page);
+      if (name === 'smoke-photo.png') await screenshot(page, 'smoke-4-explorer-menu');
+      await page.keyboard.press('Escape');
+      return titles;
+    };
+    const folder = await menuFor('smoke-dataset');
+    assert.ok(folder.includes('Fine-tune on this Dataset'), `folder menu: ${folder.join(' | ')}`);
+    assert.ok(!folder.includes('Classify with Fine-tuned Model'), `folder menu: ${folder.join(' | ')}`);
+    const image = await menuFor('smoke-photo.png');
+    assert.ok(image.includes('Classify with Fine-tuned Model'), `image menu: ${image.join(' | ')}`);
+    assert.ok(!image.includes('Fine-tune on this Dataset'), `image menu: ${image.join(' | ')}`);
+    const text = await menuFor('README.md');
+    assert.ok(!text.some((title) => /Fine-tune|Classify/.test(title)), `README.md menu: ${text.join(' | ')}`);
   });
 });

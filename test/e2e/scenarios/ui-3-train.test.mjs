@@ -14,7 +14,8 @@ describe('ui: fine-tune', () => {
     await explorerContextMenu(page, 'digits', 'Fine-tune on this Dataset');
     const view = await dashboard(page);
     await view.locator('#health-summary', { hasText: '5 classes' }).waitFor({ timeout: 60_000 });
-    await setField(view, 'hyper-epochs', 5);
+    // The demo's own settings (src/engine/demo.ts): 10 epochs, batch 32, adam 1e-3, head only.
+    await setField(view, 'hyper-epochs', 10);
     await view.locator('#start:not([disabled])').waitFor();
     await view.locator('#start').click();
     // Chart points appear while the run is still going.
