@@ -44,6 +44,9 @@ export class App implements vscode.Disposable {
       chooseDataset: () => void vscode.commands.executeCommand('finetune.fineTuneFolder'),
       start: () => this.startTraining(),
       stop: () => this.training.stop(),
+      rescanDataset: () => {
+        if (this.store.dataset) void this.setDataset(this.store.dataset.dir);
+      },
       openFile: (file) => void vscode.commands.executeCommand('vscode.open', vscode.Uri.file(file), { preview: true, viewColumn: vscode.ViewColumn.Beside }),
     }, log);
     this.disposables.push(
@@ -55,6 +58,7 @@ export class App implements vscode.Disposable {
       runsView,
       this.dashboard,
       new RunStatusBar(this.store),
+      { dispose: this.store.subscribe({ changed: (s) => s.has('model') && this.describeLayersView() }) },
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.store.setTrusted(true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('finetune.runsFolder')) void this.runs.refresh();
@@ -63,6 +67,11 @@ export class App implements vscode.Disposable {
     // The Runs view reads the disk only once it is shown.
     if (runsView.visible) void this.runs.refresh();
     this.disposables.push(runsView.onDidChangeVisibility((e) => e.visible && void this.runs.refresh()));
+  }
+
+  private describeLayersView(): void {
+    const m = this.store.model;
+    this.layersView.description = m ? `${m.summary.name} · ${m.summary.layers.length} layers` : undefined;
   }
 
   get demoModelDir(): string {

@@ -18,6 +18,8 @@ export interface DashboardActions {
   start(): void;
   stop(): void;
   openFile(file: string): void;
+  /** The split settings changed: the health report's counts must be recomputed. */
+  rescanDataset(): void;
 }
 
 export class DashboardController implements vscode.Disposable {
@@ -97,9 +99,14 @@ export class DashboardController implements vscode.Disposable {
         return this.actions.start();
       case 'stop':
         return this.actions.stop();
-      case 'setHyper':
-        if (!store.machine.active) store.setHyper(message.values);
+      case 'setHyper': {
+        if (store.machine.active) return;
+        const v = message.values;
+        const resplit = (v.validationSplit !== undefined && v.validationSplit !== store.hyper.validationSplit) || (v.seed !== undefined && v.seed !== store.hyper.seed);
+        store.setHyper(v);
+        if (resplit && store.dataset) this.actions.rescanDataset();
         return;
+      }
       case 'openFile': {
         const file = store.files.resolve(message.fileId);
         if (file) this.actions.openFile(file);
