@@ -13,7 +13,7 @@ import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
-import { saveModelDir } from './run/saveModel';
+import { readModelPreprocessing, saveModelDir } from './run/saveModel';
 import { trainingBackend } from './train/backendPlan';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
@@ -67,7 +67,8 @@ async function run(spec: TrainSpec, options: RunTrainingOptions): Promise<RunRes
   const cut = spec.cut ?? findDefaultCut(base);
   log(spec.cut ? `Cut at ${cut}` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
   const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
-  const pre = spec.preprocessing ?? defaultPreprocessing(base);
+  // Explicit spec, then the model folder's own preprocessing.json, then a guess from the input shape.
+  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? defaultPreprocessing(base);
   const plan = options.fromScratch ? 'all' : spec.train;
   const phases = planPhases(model, spec, plan);
   const finalTrainable = phases[phases.length - 1].trainable;

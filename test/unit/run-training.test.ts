@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/engine/tf';
 import { runTraining } from '../../src/engine/runTraining';
@@ -101,6 +101,14 @@ test('the saved model classifies with its labels and preprocessing', async () =>
   assert.ok(out[0].top.every((t) => t.probability >= 0 && t.probability <= 1));
   assert.ok(['top', 'middle', 'bottom'].includes(out[0].top[0].label));
   assert.ok(out[2].error, 'a missing file is reported, not thrown');
+});
+
+test("without preprocessing in the spec, the model folder's preprocessing.json is used and saved with the result", async () => {
+  const dir = await writeBaseModel(join(tempDir('model-pre'), 'base'));
+  const declared = { ...PRE, range: { kind: 'raw' as const } };
+  writeFileSync(join(dir, 'preprocessing.json'), JSON.stringify(declared));
+  const { result } = await train({ modelDir: dir, preprocessing: undefined, epochs: 1 });
+  assert.deepEqual(JSON.parse(readFileSync(join(result.modelDir, 'preprocessing.json'), 'utf8')), declared);
 });
 
 test('bad inputs fail with one-line errors and create no run folder', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../tf';
-import type { Preprocessing } from '../../shared/preprocessing';
+import { PreprocessingSchema, type Preprocessing } from '../../shared/preprocessing';
 import { writeDirAtomicSync } from './atomic';
 
 export const MODEL_JSON = 'model.json';
@@ -45,4 +45,18 @@ export function readLabels(dir: string): string[] {
   const labels = JSON.parse(readFileSync(join(dir, LABELS_JSON), 'utf8')) as unknown;
   if (!Array.isArray(labels) || !labels.every((l) => typeof l === 'string')) throw new Error(`${join(dir, LABELS_JSON)}: expected an array of class names`);
   return labels;
+}
+
+/**
+ * The preprocessing a model folder declares (the demo model and every model
+ * we save have one), or undefined when the file is missing or malformed, so
+ * that the caller falls back to a guess from the input shape.
+ */
+export function readModelPreprocessing(dir: string): Preprocessing | undefined {
+  try {
+    const parsed = PreprocessingSchema.safeParse(JSON.parse(readFileSync(join(dir, PREPROCESSING_JSON), 'utf8')));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
