@@ -170,3 +170,17 @@ test('a graph model is pointed elsewhere', () => expectRefused((j) => ({ json: {
 // 10. Unsupported layers.
 test('a Lambda layer is reported unsupported', () => expectRefused((j) => void (j.modelTopology.config.layers[2].class_name = 'Lambda'), /layer 'flat' is a Lambda layer: unsupported/));
 test('a custom layer is reported unsupported', () => expectRefused((j) => void (j.modelTopology.config.layers[2].class_name = 'MyCustomLayer'), /layer 'flat' has class 'MyCustomLayer', a custom layer TF\.js cannot build: unsupported/));
+
+test('model.json that is a FIFO or a directory is refused without blocking', async () => {
+  for (const make of [(p: string) => execFileSync('mkfifo', [p]), (p: string) => mkdirSync(p)]) {
+    const dir = join(root, `case${++caseNo}`);
+    mkdirSync(dir);
+    make(join(dir, 'model.json'));
+    await assert.rejects(loadLayersModelFromDir(dir), (e: unknown) => {
+      assert.ok(e instanceof ModelFileError);
+      assert.equal(e.file, join(dir, 'model.json'));
+      assert.equal(e.problem, 'is not a regular file');
+      return true;
+    });
+  }
+});
