@@ -3,7 +3,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { HostStore } from './state/store';
-import { buildSpec } from './state/specBuilder';
 import { UtilityTrainer } from './trainer/utilityTrainer';
 import { TrainingController } from './training';
 import { LayersTreeProvider } from './views/layersTree';
@@ -32,7 +31,7 @@ export class App implements vscode.Disposable {
     this.store.trusted = vscode.workspace.isTrusted;
     this.store.hyper = defaultHyperparameters();
     this.utility = new UtilityTrainer(script, log);
-    this.training = new TrainingController(this.store, script, log, () => void this.runs.refresh());
+    this.training = new TrainingController(this.store, script, log, () => void this.runs.refresh(), () => this.log.show(true));
     this.layers = new LayersTreeProvider(this.store);
     // Checkbox state is the plan's, not VS Code's parent/child propagation.
     this.layersView = vscode.window.createTreeView('finetune.layers', { treeDataProvider: this.layers, manageCheckboxStateManually: true, showCollapseAll: true });
@@ -42,7 +41,7 @@ export class App implements vscode.Disposable {
       chooseModel: () => void vscode.commands.executeCommand('finetune.openModel'),
       openDemo: () => void vscode.commands.executeCommand('finetune.openDemoModel'),
       chooseDataset: () => void vscode.commands.executeCommand('finetune.fineTuneFolder'),
-      start: () => this.startTraining(),
+      start: () => void this.startTraining(),
       stop: () => this.training.stop(),
       rescanDataset: () => {
         if (this.store.dataset) void this.setDataset(this.store.dataset.dir);
@@ -120,12 +119,13 @@ export class App implements vscode.Disposable {
     }
   }
 
-  startTraining(): void {
+  async startTraining(): Promise<void> {
     if (!requireTrust('Training')) return;
     if (this.training.active) {
       void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
       return;
     }
+    const { buildSpec } = await import('./state/specBuilder'); // zod, loaded on first use
     const built = buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting());
     if (!built.ok) {
       void vscode.window.showWarningMessage(`Finetune: ${built.reason}`);

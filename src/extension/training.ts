@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { TrainSpec } from '../shared/trainSpec';
 import type { HostStore } from './state/store';
-import { TrainerProcess } from './trainer/process';
+import type { TrainerProcess } from './trainer/process';
 import { duration } from './views/format';
 
 /** How long a cooperative Stop may take before the process is killed. */
@@ -24,6 +24,7 @@ export class TrainingController implements vscode.Disposable {
     private readonly log: (line: string) => void,
     /** Called when a run starts or ends, to refresh the Runs view. */
     private readonly onRunsChanged: () => void,
+    private readonly showLog: () => void = () => undefined,
   ) {}
 
   /** Start time of the run this window is training, or null (for the Runs view's status). */
@@ -41,7 +42,19 @@ export class TrainingController implements vscode.Disposable {
       void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
       return false;
     }
-    const proc = new TrainerProcess({
+    this.startedAt = Date.now();
+    this.notifiedFailure = false;
+    void vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: 'Finetune', cancellable: true },
+      (progress, token) => this.drive(spec, progress, token),
+    );
+    return true;
+  }
+
+  private async spawn(): Promise<TrainerProcess> {
+    // Loaded on first use: the protocol's schemas (zod) stay out of activation.
+    const { TrainerProcess } = await import('./trainer/process');
+    const proc: TrainerProcess = new TrainerProcess({
       script: this.script,
       log: this.log,
       onExit: (unexpected) => {
@@ -49,16 +62,10 @@ export class TrainingController implements vscode.Disposable {
       },
     });
     this.proc = proc;
-    this.startedAt = Date.now();
-    this.notifiedFailure = false;
-    void vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'Finetune', cancellable: true },
-      (progress, token) => this.drive(proc, spec, progress, token),
-    );
-    return true;
+    return proc;
   }
 
-  private async drive(proc: TrainerProcess, spec: TrainSpec, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<void> {
+  private async drive(spec: TrainSpec, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<void> {
     token.onCancellationRequested(() => this.stop());
     let reported = 0;
     const unsubscribe = this.store.subscribe({
@@ -72,8 +79,11 @@ export class TrainingController implements vscode.Disposable {
         progress.report({ increment, message: `${where} · ETA ${duration(r.etaMs)}` });
       },
     });
+    const proc = await this.spawn();
     try {
       await proc.whenReady();
+      // Stop pressed before the trainer was up: end here, without training.
+      if (this.store.machine.phase === 'stopping') throw new Error('stopped before training began');
       this.store.applyEvent({ type: 'log', level: 'info', message: 'Trainer started' });
       this.onRunsChanged();
       const result = await proc.rpc.request('train', { spec }, { onEvent: (event) => this.onEvent(event) });
@@ -81,7 +91,7 @@ export class TrainingController implements vscode.Disposable {
       const acc = (result.valAccuracy * 100).toFixed(1);
       void vscode.window.showInformationMessage(`Finetune: ${result.stopReason === 'cancelled' ? 'stopped' : 'done'}. Validation accuracy ${acc}%. Model saved in ${result.modelDir}`);
     } catch (error) {
-      if (this.store.machine.phase === 'stopping') this.store.cancelRun('Stopped: the trainer did not finish the batch in time and was ended.');
+      if (this.store.machine.phase === 'stopping') this.store.cancelRun('Stopped before the run could finish.');
       else this.fail(error instanceof Error ? error.message : String(error));
     } finally {
       unsubscribe();
@@ -106,7 +116,7 @@ export class TrainingController implements vscode.Disposable {
     this.notifiedFailure = true;
     this.log(`run failed: ${message}`);
     void vscode.window.showErrorMessage(`Finetune: training failed. ${message}`, 'Show Log').then((choice) => {
-      if (choice) void vscode.commands.executeCommand('workbench.action.output.show.finetune-studio.Finetune Studio');
+      if (choice) this.showLog();
     });
   }
 

@@ -4,7 +4,7 @@
 // are opened by host-issued id.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseWebviewMessage, type HostToWebview, type WebviewToHost } from '../../shared/protocol/webview';
+import type { HostToWebview, WebviewToHost } from '../../shared/protocol/webview';
 import type { HostStore } from '../state/store';
 import { Coalescer, type Pending } from '../state/coalescer';
 import { withCut, withLayers, withPreset, withTopK } from '../state/freezePlan';
@@ -21,6 +21,11 @@ export interface DashboardActions {
   /** The split settings changed: the health report's counts must be recomputed. */
   rescanDataset(): void;
 }
+
+// The schemas (zod) load with the first message, not at activation. Every
+// message awaits the same promise, so they are still handled in order.
+let protocol: Promise<typeof import('../../shared/protocol/webview')> | undefined;
+const loadProtocol = () => (protocol ??= import('../../shared/protocol/webview'));
 
 export class DashboardController implements vscode.Disposable {
   private readonly coalescer = new Coalescer((p) => this.deliver(p));
@@ -40,7 +45,7 @@ export class DashboardController implements vscode.Disposable {
 
   show(): DashboardPanel {
     return DashboardPanel.show(this.extensionUri, {
-      onMessage: (panel, raw) => this.onMessage(panel, raw),
+      onMessage: (panel, raw) => void this.onMessage(panel, raw),
       onDispose: () => this.coalescer.discard(),
     });
   }
@@ -62,7 +67,8 @@ export class DashboardController implements vscode.Disposable {
     }
   }
 
-  private onMessage(panel: DashboardPanel, raw: unknown): void {
+  private async onMessage(panel: DashboardPanel, raw: unknown): Promise<void> {
+    const { parseWebviewMessage } = await loadProtocol();
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.log(`dashboard: rejected a message (${parsed.error})`);

@@ -3,7 +3,7 @@
 // It is ended after a minute of idleness, after a crash it is simply started
 // again on the next request, and it never trains (each run gets its own).
 import type { ParamsOf, ResultOf, TrainerMethod } from '../../shared/protocol/trainer';
-import { TrainerProcess } from './process';
+import type { TrainerProcess } from './process';
 
 const IDLE_MS = 60_000;
 
@@ -17,11 +17,13 @@ export class UtilityTrainer {
   ) {}
 
   async request<M extends Exclude<TrainerMethod, 'train' | 'stop'>>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+    this.clearIdle();
     if (!this.proc || !this.proc.alive) {
-      this.proc = new TrainerProcess({ script: this.script, log: this.log });
+      // Loaded on first use: the protocol's schemas (zod) stay out of activation.
+      const { TrainerProcess } = await import('./process');
+      if (!this.proc || !this.proc.alive) this.proc = new TrainerProcess({ script: this.script, log: this.log });
     }
     const proc = this.proc;
-    this.clearIdle();
     try {
       await proc.whenReady();
       return await proc.rpc.request(method, params);
