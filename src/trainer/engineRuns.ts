@@ -3,30 +3,12 @@
 import type { TrainEvent, RunResult } from '../shared/events';
 import type { TrainSpec } from '../shared/trainSpec';
 import type { Classification } from '../shared/protocol/trainer';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PreprocessingSchema } from '../shared/preprocessing';
 import { runTraining } from '../engine/runTraining';
 import { classifyImages } from '../engine/classify';
 
+/** runTraining itself reads the model folder's preprocessing.json when the spec has none. */
 export function train(spec: TrainSpec, options: { onEvent: (event: TrainEvent) => void; signal: AbortSignal }): Promise<RunResult> {
-  return runTraining({ ...spec, preprocessing: spec.preprocessing ?? modelPreprocessing(spec.modelDir) }, options);
-}
-
-/**
- * A model folder may say how its inputs were prepared (`preprocessing.json`,
- * as the demo model and every fine-tuned model do); that beats a guess from
- * the input shape. A missing or malformed file falls back to the guess.
- */
-function modelPreprocessing(modelDir: string) {
-  const file = join(modelDir, 'preprocessing.json');
-  if (!existsSync(file)) return undefined;
-  try {
-    const parsed = PreprocessingSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-    return parsed.success ? parsed.data : undefined;
-  } catch {
-    return undefined;
-  }
+  return runTraining(spec, options);
 }
 
 export async function classify(modelDir: string, files: string[], topK: number): Promise<Classification[]> {

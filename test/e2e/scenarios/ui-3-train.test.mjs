@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, explorerContextMenu, scenario, screenshot, session } from '../harness.mjs';
+import { describe, explorerContextMenu, runCommand, scenario, screenshot, session } from '../harness.mjs';
 import { dashboard, ensureDigits, setField } from './ui-helpers.mjs';
 
 describe('ui: fine-tune', () => {
@@ -42,5 +42,6 @@ describe('ui: fine-tune', () => {
     const name = ((await link.textContent()) ?? '').split('/').pop();
     await link.click();
     await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
+    await runCommand(page, 'View: Close Editor'); // the image, which is the active editor now
   });
 });

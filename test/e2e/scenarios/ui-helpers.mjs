@@ -4,7 +4,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  explorerRow, openViewContainer, runCommand, session, treeRow, viewPane, webviewFrame,
+  explorerRow, runCommand, session, treeRow, viewPane,
 } from '../harness.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 
@@ -18,7 +18,9 @@ export function ensureDigits() {
 /** Opens the demo model through the palette and returns the Layers pane once its rows show. */
 export async function openDemoModel(page) {
   await runCommand(page, 'Finetune: Open Demo Model');
-  await openViewContainer(page, 'Finetune');
+  // Focusing the view opens the sidebar without toggling it (clicking an
+  // active container's icon would close it).
+  await runCommand(page, 'Finetune: Focus on Layers View');
   const pane = await viewPane(page, 'Layers');
   await treeRow(pane, 'conv2').waitFor({ state: 'visible', timeout: 60_000 });
   return pane;
@@ -28,7 +30,10 @@ export async function openDemoModel(page) {
 export async function dashboard(page) {
   const tab = page.locator('.tabs-container .tab', { hasText: 'Finetune Dashboard' });
   if ((await tab.count()) === 0) await runCommand(page, 'Finetune: Show Dashboard');
-  const view = await webviewFrame(page, { title: 'Finetune Dashboard' });
+  await tab.first().waitFor();
+  await tab.first().click();
+  // Only our webview: an image preview is a (visible) webview too.
+  const view = page.frameLocator('iframe.webview.ready[src*="extensionId=finetune-studio"] >> visible=true').frameLocator('iframe');
   await view.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
   return view;
 }
