@@ -144,3 +144,16 @@ test('a Stop that had to kill the trainer ends the run as cancelled, not failed'
   store.failRun('late crash report');
   assert.equal(store.run.phase, 'cancelled', 'a late failure does not overwrite the end');
 });
+
+test('the ETA follows the pace of batches between epoch ends', () => {
+  let now = 0;
+  const store = new HostStore(() => now);
+  store.setModel('/m', demoSummary());
+  store.beginRun('r', 2);
+  store.applyEvent({ type: 'batch', epoch: 1, batch: 1, batchesPerEpoch: 10, loss: 1, accuracy: 0, lr: 0.1, imagesPerSec: 10 });
+  assert.equal(store.run.etaMs, null, 'no pace yet');
+  now = 1000;
+  store.applyEvent({ type: 'batch', epoch: 1, batch: 5, batchesPerEpoch: 10, loss: 1, accuracy: 0, lr: 0.1, imagesPerSec: 10 });
+  // 4 batches a second; 15 of 20 batches left.
+  assert.equal(store.run.etaMs, 3750);
+});

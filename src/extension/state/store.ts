@@ -73,6 +73,11 @@ export class HostStore {
   readonly epochs = new RingBuffer<EpochPoint>(10_000);
   private readonly listeners = new Set<StoreListener>();
   private step = 0;
+  /** When the first batch of this run arrived, for a live ETA between epoch ends. */
+  private firstBatchAt: number | null = null;
+  private batchesAtFirst = 0;
+
+  constructor(private readonly now: () => number = () => Date.now()) {}
 
   subscribe(listener: StoreListener): () => void {
     this.listeners.add(listener);
@@ -134,6 +139,7 @@ export class HostStore {
     this.batches.clear();
     this.epochs.clear();
     this.step = 0;
+    this.firstBatchAt = null;
     this.result = null;
     this.files.clear();
     this.run = { ...IDLE_RUN, phase: 'starting', runName, epochs, message: 'Starting the trainer…' };
@@ -159,7 +165,7 @@ export class HostStore {
         if (event.level === 'warn') this.run = { ...this.run, phase, message: event.message };
         break;
       case 'backend':
-        this.run = { ...this.run, phase, backend: event.report.package || event.report.name, device: event.report.gpu ? 'GPU' : 'CPU' };
+        this.run = { ...this.run, phase, backend: event.report.name, device: event.report.gpu ? 'GPU' : 'CPU' };
         break;
       case 'health':
         if (this.dataset) this.dataset.view = { ...this.dataset.view, scanning: false, health: event.report };
@@ -175,7 +181,8 @@ export class HostStore {
         this.step++;
         const point: BatchPoint = { step: this.step, epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
         this.batches.push(point);
-        this.run = { ...this.run, phase, stage: null, epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, imagesPerSec: event.imagesPerSec };
+        const etaMs = this.batchEta(event.epoch, event.batch, event.batchesPerEpoch);
+        this.run = { ...this.run, phase, stage: null, epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, imagesPerSec: event.imagesPerSec, etaMs: etaMs ?? this.run.etaMs };
         this.emitMetrics([point], [], false);
         break;
       }
@@ -194,6 +201,20 @@ export class HostStore {
         return;
     }
     this.emit('run');
+  }
+
+  /** Remaining time from the pace of batches so far (null until two batch events have arrived). */
+  private batchEta(epoch: number, batch: number, perEpoch: number): number | null {
+    const done = (epoch - 1) * perEpoch + batch;
+    const total = perEpoch * this.run.epochs;
+    if (this.firstBatchAt === null) {
+      this.firstBatchAt = this.now();
+      this.batchesAtFirst = done;
+      return null;
+    }
+    const elapsed = this.now() - this.firstBatchAt;
+    const rate = (done - this.batchesAtFirst) / elapsed;
+    return rate > 0 && total >= done ? (total - done) / rate : null;
   }
 
   finishRun(result: RunResult): void {
