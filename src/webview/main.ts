@@ -32,6 +32,7 @@ app.append(
 );
 
 let state: DashboardState | null = null;
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
 function render(changed: Set<keyof DashboardState>): void {
   if (!state) return;
@@ -72,6 +73,8 @@ window.addEventListener('message', (event: MessageEvent) => {
       notice.hidden = false;
       notice.className = `notice ${message.level}`;
       notice.textContent = message.message;
+      clearTimeout(noticeTimer);
+      noticeTimer = setTimeout(() => (notice.hidden = true), 10_000);
       break;
   }
 });

@@ -34,6 +34,12 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
     const m = this.store.model;
     let plan = this.store.plan;
     if (!m || !plan) return;
+    if (this.store.machine.active) {
+      // The run trains with the plan it started with; put the checkboxes back.
+      this.changed.fire(undefined);
+      void vscode.window.showInformationMessage('Finetune: the freeze plan cannot change while training runs.');
+      return;
+    }
     for (const [node, state] of items) {
       if (node.kind !== 'layer') continue;
       plan = withLayers(m.planModel, plan, [node.id], state === vscode.TreeItemCheckboxState.Checked);
