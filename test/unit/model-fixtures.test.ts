@@ -1,10 +1,13 @@
 // The real architectures shipped by nsfwjs (Keras-converted, uint8-quantized)
-// pass validation, load and summarise.
+// pass validation, load, summarise and fine-tune.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadLayersModelFromDir, validateLayersModelDir } from '../../src/engine/model/load';
 import { summarizeModel } from '../../src/engine/model/summary';
-import { defaultPreprocessing } from '../../src/engine/model/transfer';
+import { applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from '../../src/engine/model/transfer';
+import { splitAtFreezeBoundary } from '../../src/engine/model/split';
+import { selectBackend } from '../../src/engine/backend/select';
+import { tf } from '../../src/engine/tf';
 import { fixtureDir } from '../helpers/nsfwjsFixtures';
 
 for (const [name, size, layers] of [['mobilenet_v2', 224, 162], ['inception_v3', 299, 318]] as const) {
@@ -28,3 +31,27 @@ for (const [name, size, layers] of [['mobilenet_v2', 224, 162], ['inception_v3',
     model.dispose();
   });
 }
+
+test('inception_v3 fine-tunes top:2 on features cached at the freeze boundary', async () => {
+  await selectBackend({ requested: 'wasm' });
+  const base = await loadLayersModelFromDir(fixtureDir('inception_v3'));
+  const model = attachHead(base, { cut: findDefaultCut(base), numClasses: 2, dropout: 0.1, seed: 3 });
+  const trainable = resolveTrainable(model, 'top:2');
+  applyFreeze(model, trainable, 'inference');
+  const split = splitAtFreezeBoundary(model, trainable)!;
+  const x = tf.randomUniform([2, 299, 299, 3], -1, 1, 'float32', 5);
+  const y = tf.oneHot(tf.tensor1d([0, 1], 'int32'), 2);
+  const cached = split.prefix.predict(x) as tf.Tensor | tf.Tensor[];
+  const before = model.trainableWeights.map((w) => w.read().dataSync().slice());
+  split.suffix.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  await split.suffix.fit(cached, y, { epochs: 2, batchSize: 2, verbose: 0 });
+  const after = model.trainableWeights.map((w) => w.read().dataSync());
+  assert.ok(before.length >= 4);
+  before.forEach((b, i) => assert.notDeepEqual(after[i], b, `${model.trainableWeights[i].originalName} trained`));
+  // The full model (what gets saved) computes what the trained split does.
+  const whole = model.predict(x) as tf.Tensor;
+  const viaSplit = split.suffix.predict(cached) as tf.Tensor;
+  assert.ok(tf.max(tf.abs(tf.sub(whole, viaSplit))).dataSync()[0] < 1e-4);
+  tf.dispose([x, y, cached, whole, viaSplit]);
+  model.dispose();
+});

@@ -1,8 +1,9 @@
 // The freeze plan: which layers train, and BatchNormalization pinned to
-// inference mode so that frozen moving statistics never change.
+// inference mode so that frozen moving statistics never change (batchNorm.ts).
 import { tf } from '../tf';
 import type { TrainPlan } from '../../shared/trainSpec';
-import { leafLayers, nestedModels, type Layer } from './graph';
+import { leafLayers, nestedModels } from './graph';
+import { configureBatchNorm } from './batchNorm';
 import { HEAD_PREFIX, LayerChoiceError, unknownLayerError } from './head';
 
 /**
@@ -27,36 +28,6 @@ export function resolveTrainable(model: tf.LayersModel, plan: TrainPlan): Set<st
   return new Set([...plan, ...head]);
 }
 
-const PINNED = Symbol('finetune.bnPinned');
-
-type BnLayer = Layer & { call: Layer['call']; [PINNED]?: true };
-
-/**
- * tfjs-layers' BatchNormalization updates its moving mean and variance
- * whenever it runs with training=true, which `fit` passes to every layer,
- * frozen or not. An own `call` on the instance (the graph executor calls
- * `layer.call`) forces training=false: inference normalisation, no updates.
- */
-function pinInference(layer: BnLayer): void {
-  if (layer[PINNED]) return;
-  const original = Object.getPrototypeOf(layer).call as Layer['call'];
-  layer.call = function (this: BnLayer, inputs, kwargs) {
-    return original.call(layer, inputs, { ...kwargs, training: false });
-  };
-  layer[PINNED] = true;
-}
-
-function unpin(layer: BnLayer): void {
-  if (!layer[PINNED]) return;
-  delete (layer as Partial<BnLayer>).call;
-  delete layer[PINNED];
-}
-
-/** Whether a BatchNormalization layer is pinned to inference mode (for tests and the UI). */
-export function isBatchNormPinned(layer: Layer): boolean {
-  return (layer as BnLayer)[PINNED] === true;
-}
-
 /**
  * Sets `trainable` on every layer, and pins BatchNormalization to inference mode:
  * always when frozen, and also when trainable unless `batchNormMode` is `batch`.
@@ -73,9 +44,6 @@ export function applyFreeze(model: tf.LayersModel, trainable: Set<string>, batch
   for (const { layer } of leaves) {
     const trains = trainable.has(layer.name);
     layer.trainable = trains;
-    if (layer.getClassName() === 'BatchNormalization') {
-      if (!trains || batchNormMode !== 'batch') pinInference(layer as BnLayer);
-      else unpin(layer as BnLayer);
-    }
+    if (layer.getClassName() === 'BatchNormalization') configureBatchNorm(layer, !trains || batchNormMode !== 'batch');
   }
 }

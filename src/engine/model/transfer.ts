@@ -5,7 +5,8 @@ import type { Preprocessing } from '../../shared/preprocessing';
 
 export { findDefaultCut } from './cut';
 export { HEAD_PREFIX, LayerChoiceError, attachHead, nearMatches } from './head';
-export { applyFreeze, isBatchNormPinned, resolveTrainable } from './freeze';
+export { applyFreeze, resolveTrainable } from './freeze';
+export { isBatchNormPinned } from './batchNorm';
 
 /**
  * Preprocessing inferred from the model's input shape, with the [-1,1] range

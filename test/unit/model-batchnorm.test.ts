@@ -1,0 +1,65 @@
+// BatchNormalization without gamma/beta (Keras scale=False, as in InceptionV3):
+// tfjs cannot train through it; after applyFreeze it trains, and computes what
+// tfjs's own BN computes, in both modes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { tf } from '../../src/engine/tf';
+import { applyFreeze, isBatchNormPinned } from '../../src/engine/model/transfer';
+
+/** conv → BN(scale, center as given) → GAP → dense; the same seeds every time. */
+function model(affine: boolean): tf.LayersModel {
+  const input = tf.input({ shape: [5, 5, 2] });
+  const conv = tf.layers.conv2d({ filters: 3, kernelSize: 3, name: 'conv', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }).apply(input);
+  const bn = tf.layers.batchNormalization({ scale: affine, center: affine, name: 'bn', momentum: 0.9 }).apply(conv);
+  const pool = tf.layers.globalAveragePooling2d({}).apply(bn);
+  const out = tf.layers.dense({ units: 2, activation: 'softmax', name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }).apply(pool);
+  const m = tf.model({ inputs: input, outputs: out as tf.SymbolicTensor });
+  // Non-trivial moving statistics, so that inference mode is visibly different from identity.
+  const bnLayer = m.getLayer('bn');
+  const stats = [tf.tensor1d([0.1, -0.2, 0.3]), tf.tensor1d([0.5, 2, 1.5])];
+  bnLayer.setWeights(affine ? [tf.ones([3]), tf.zeros([3]), ...stats] : stats);
+  return m;
+}
+
+const x = () => tf.randomNormal([4, 5, 5, 2], 0, 1, 'float32', 3);
+const y = () => tf.oneHot(tf.tensor1d([0, 1, 1, 0], 'int32'), 2);
+
+function maxDiff(a: tf.Tensor, b: tf.Tensor): number {
+  return tf.max(tf.abs(tf.sub(a, b))).dataSync()[0];
+}
+
+test('tfjs alone cannot fit through a scale=False BatchNormalization (why batchNorm.ts exists)', async () => {
+  const m = model(false);
+  m.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy' });
+  await assert.rejects(m.fit(x(), y(), { epochs: 1, verbose: 0 }));
+});
+
+test('pinned scale=False BN predicts what tfjs predicts, and fits with its statistics untouched', async () => {
+  const m = model(false);
+  const expected = m.predict(x()) as tf.Tensor;
+  applyFreeze(m, new Set(['conv', 'out']), 'inference');
+  assert.ok(isBatchNormPinned(m.getLayer('bn')));
+  assert.ok(maxDiff(m.predict(x()) as tf.Tensor, expected) < 1e-6);
+  const stats = m.getLayer('bn').getWeights().map((w) => w.dataSync().slice());
+  m.compile({ optimizer: tf.train.sgd(0.1), loss: 'categoricalCrossentropy' });
+  await m.fit(x(), y(), { epochs: 2, batchSize: 2, verbose: 0 });
+  assert.deepEqual(m.getLayer('bn').getWeights().map((w) => w.dataSync()), stats);
+});
+
+test("batch mode on scale=False BN matches tfjs's BN with gamma=1, beta=0: outputs and moving statistics", async () => {
+  const plain = model(false);
+  const affine = model(true);
+  applyFreeze(plain, new Set(['bn', 'out']), 'batch');
+  assert.ok(!isBatchNormPinned(plain.getLayer('bn')));
+  // BN and the dense layer train in both, at lr 0: only the moving statistics can change.
+  affine.getLayer('conv').trainable = false;
+  for (const m of [plain, affine]) m.compile({ optimizer: tf.train.sgd(0), loss: 'categoricalCrossentropy' });
+  await plain.fit(x(), y(), { epochs: 1, batchSize: 4, verbose: 0 });
+  await affine.fit(x(), y(), { epochs: 1, batchSize: 4, verbose: 0 });
+  const [pm, pv] = plain.getLayer('bn').getWeights();
+  const [, , am, av] = affine.getLayer('bn').getWeights();
+  assert.ok(maxDiff(pm, am) < 1e-6 && maxDiff(pv, av) < 1e-6, 'same moving-average update');
+  assert.ok(maxDiff(pm, tf.tensor1d([0.1, -0.2, 0.3])) > 1e-4, 'the statistics did move');
+  const training = (m: tf.LayersModel) => m.apply(x(), { training: true }) as tf.Tensor;
+  assert.ok(maxDiff(training(plain), training(affine)) < 1e-5, 'same batch normalisation');
+});
