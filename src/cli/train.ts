@@ -2,14 +2,15 @@ import { resolve } from 'node:path';
 import type { RunResult } from '../shared/events';
 import type { TrainSpecInput } from '../shared/trainSpec';
 import { BackendNameSchema } from '../shared/trainSpec';
-import { runTraining } from '../engine/runTraining';
+import { resumeTraining, runTraining, type RunTrainingOptions } from '../engine/runTraining';
 import { optionalNumber, parse, parsePlan, requireString } from './args';
 import { UsageError } from './errors';
 import { EventPrinter, printResult, resultJson } from './report';
 
 export const TRAIN_USAGE = `finetune train --model DIR --data DIR [--cut LAYER] [--train head|top:K|all|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
-  [--patience N] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]`;
+  [--patience N] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
+finetune train --resume RUNDIR [--json]`;
 
 export async function trainCommand(args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -30,7 +31,13 @@ export async function trainCommand(args: string[]): Promise<number> {
     runs: { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean' },
+    resume: { type: 'string' },
   });
+  if (values.resume !== undefined) {
+    const result = await trainWithCli((o) => resumeTraining(resolve(values.resume!), o), { json: values.json === true });
+    if (values.json) process.stdout.write(resultJson(result) + '\n');
+    return 0;
+  }
   const optimizer = values.optimizer;
   if (optimizer !== undefined && !['adam', 'sgd', 'rmsprop'].includes(optimizer)) throw new UsageError(`--optimizer ${optimizer}: expected adam, sgd or rmsprop`);
   if (values['class-weights'] !== undefined && !['balanced', 'none'].includes(values['class-weights'])) throw new UsageError(`--class-weights ${values['class-weights']}: expected balanced or none`);
@@ -52,7 +59,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     backend: parseBackend(values.backend),
     name: values.name,
   };
-  const result = await trainWithCli(spec, { json: values.json === true });
+  const result = await trainWithCli((o) => runTraining(spec, o), { json: values.json === true });
   if (values.json) process.stdout.write(resultJson(result) + '\n');
   return 0;
 }
@@ -69,7 +76,10 @@ export function parseBackend(value: string | undefined): TrainSpecInput['backend
  * Ctrl-C stops at the next batch boundary (the model is still evaluated and
  * saved), a second one exits at once.
  */
-export async function trainWithCli(spec: TrainSpecInput, options: { json: boolean; fromScratch?: boolean; label?: string }): Promise<RunResult> {
+export async function trainWithCli(
+  start: (options: RunTrainingOptions) => Promise<RunResult>,
+  options: { json: boolean; fromScratch?: boolean; label?: string },
+): Promise<RunResult> {
   const out = options.json ? process.stderr : process.stdout;
   const printer = new EventPrinter(out, options.label ? `[${options.label}] ` : '');
   const controller = new AbortController();
@@ -80,7 +90,7 @@ export async function trainWithCli(spec: TrainSpecInput, options: { json: boolea
   };
   process.on('SIGINT', onSigint);
   try {
-    const result = await runTraining(spec, { onEvent: printer.onEvent, signal: controller.signal, fromScratch: options.fromScratch });
+    const result = await start({ onEvent: printer.onEvent, signal: controller.signal, fromScratch: options.fromScratch });
     printResult(out, result);
     return result;
   } finally {

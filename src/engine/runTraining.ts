@@ -1,7 +1,7 @@
 // The one orchestrator: the CLI and the VS Code trainer process both call
 // runTraining(spec, { onEvent, signal }) and get events plus a RunResult.
-import { basename } from 'node:path';
-import { rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import type { RunResult, TrainEvent } from '../shared/events';
 import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/trainSpec';
 import { tf } from './tf';
@@ -13,6 +13,7 @@ import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
+import { CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from './run/checkpoint';
 import { readModelPreprocessing, saveModelDir } from './run/saveModel';
 import { trainingBackend } from './train/backendPlan';
 import { TrainSetupError } from './train/errors';
@@ -32,12 +33,64 @@ export interface RunTrainingOptions {
   cacheBudgetBytes?: number;
   /** Replaces backend selection (tests pin the cpu backend without probing native packages). */
   selectBackend?: typeof selectBackend;
+  /** Called after each checkpoint is on disk (tests use it to stop at a known point). */
+  onCheckpoint?: (epoch: number) => void;
+}
+
+/** Where a resumed run continues: its folder and the checkpoint it continues from. */
+interface ResumePoint {
+  runDir: RunDir;
+  checkpoint: Checkpoint;
+  bestWeights?: tf.Tensor[];
 }
 
 export async function runTraining(input: TrainSpecInput, options: RunTrainingOptions): Promise<RunResult> {
   const emit = options.onEvent;
   try {
     return await run(parseSpec(input), options);
+  } catch (err) {
+    emit({ type: 'error', message: oneLine(err) });
+    throw err;
+  }
+}
+
+/**
+ * Continues an interrupted run from `<runDir>/checkpoints/last` (or, when that
+ * one is damaged, from `best`), with its own spec.json: same epochs, optimizer
+ * state, shuffle order and dropout seeds as if it had never stopped.
+ */
+export async function resumeTraining(runDirPath: string, options: RunTrainingOptions): Promise<RunResult> {
+  const emit = options.onEvent;
+  try {
+    let runDir: RunDir;
+    let spec: TrainSpec;
+    try {
+      runDir = RunDir.open(runDirPath);
+      spec = parseSpec(JSON.parse(readFileSync(runDir.specFile, 'utf8')) as TrainSpecInput);
+    } catch (err) {
+      throw new TrainSetupError(`cannot resume ${runDirPath}: ${oneLine(err)}`);
+    }
+    const hash = runDir.specHash();
+    let checkpoint: Checkpoint;
+    try {
+      checkpoint = readCheckpoint(join(runDir.checkpointsDir, 'last'), hash);
+    } catch (lastErr) {
+      try {
+        checkpoint = readCheckpoint(join(runDir.checkpointsDir, 'best'), hash);
+        emit({ type: 'log', level: 'warn', message: `${oneLine(lastErr)}; resuming from the best checkpoint (epoch ${checkpoint.state.epoch}) instead` });
+      } catch {
+        throw new CheckpointError(`cannot resume ${runDirPath}: ${oneLine(lastErr)}, and no usable best checkpoint`);
+      }
+    }
+    let bestWeights: tf.Tensor[] | undefined;
+    try {
+      bestWeights = readCheckpoint(join(runDir.checkpointsDir, 'best'), hash).weights;
+    } catch {
+      bestWeights = undefined; // early stopping then restarts its "best" from the resumed weights
+    }
+    runDir.restoreMetrics(checkpoint.state.epoch);
+    emit({ type: 'log', level: 'info', message: `Resuming ${runDir.dir} after epoch ${checkpoint.state.epoch}` });
+    return await run(spec, options, { runDir, checkpoint, bestWeights });
   } catch (err) {
     emit({ type: 'error', message: oneLine(err) });
     throw err;
@@ -51,7 +104,7 @@ function parseSpec(input: TrainSpecInput): TrainSpec {
   throw new TrainSetupError(`invalid training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
 }
 
-async function run(spec: TrainSpec, options: RunTrainingOptions): Promise<RunResult> {
+async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: ResumePoint): Promise<RunResult> {
   const emit = options.onEvent;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
 
@@ -89,8 +142,12 @@ async function run(spec: TrainSpec, options: RunTrainingOptions): Promise<RunRes
   });
   if (!useCache && split && spec.augment) log('Augmentation is on, so the frozen prefix runs on every batch (no feature cache)');
 
-  const runDir = RunDir.create(spec.runsDir, spec.name ?? (options.fromScratch ? 'scratch' : safeName(basename(spec.dataDir))));
-  runDir.writeSpec(spec);
+  let runDir = resume?.runDir;
+  if (!runDir) {
+    runDir = RunDir.create(spec.runsDir, spec.name ?? (options.fromScratch ? 'scratch' : safeName(basename(spec.dataDir))));
+    runDir.writeSpec(spec);
+  }
+  const specHash = runDir.specHash();
   let inputs: PreparedInputs | undefined;
   try {
     inputs = await prepareInputs({ dataset, pre, split, useCache, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, emit, signal: options.signal });
@@ -103,7 +160,8 @@ async function run(spec: TrainSpec, options: RunTrainingOptions): Promise<RunRes
       log(`Training on cpu: ${target.reason}, and without the feature cache the prefix runs there too`, 'warn');
       await tf.setBackend('cpu');
     }
-    const rng = new Rng(spec.seed);
+    if (resume) restoreWeights(trained, resume.checkpoint.weights, join(runDir.checkpointsDir, 'last'));
+    const rng = new Rng(resume ? resume.checkpoint.state.rng : spec.seed);
     const outcome = await runPhases({
       spec,
       phases,
@@ -118,6 +176,8 @@ async function run(spec: TrainSpec, options: RunTrainingOptions): Promise<RunRes
       emit,
       onEpoch: (logs) => runDir.appendMetrics(logs),
       signal: options.signal,
+      checkpoints: { dir: runDir.checkpointsDir, specHash, onWritten: options.onCheckpoint },
+      resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
     const evaluation = finalEvaluation(trained, useCache ? undefined : split?.prefix, inputs.validation, dataset.classes, spec.batchSize);
@@ -138,6 +198,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions): Promise<RunRes
     return result;
   } finally {
     inputs?.dispose();
+    tf.dispose([...(resume?.checkpoint.weights ?? []), ...(resume?.bestWeights ?? []), ...(resume?.checkpoint.optimizer.map((o) => o.tensor) ?? [])]);
     rmSync(runDir.cacheDir, { recursive: true, force: true });
     model.dispose();
   }

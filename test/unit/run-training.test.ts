@@ -51,7 +51,8 @@ test('a run emits every event kind, writes its folder and reports metrics', asyn
   }
   const lines = readFileSync(join(result.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.epoch), [1, 2, 3]);
-  assert.deepEqual(readdirSync(result.runDir).sort(), ['metrics.jsonl', 'model', 'spec.json'], 'no temp files or cache left behind');
+  assert.deepEqual(readdirSync(result.runDir).sort(), ['checkpoints', 'metrics.jsonl', 'model', 'spec.json'], 'no temp files or cache left behind');
+  assert.deepEqual(readdirSync(join(result.runDir, 'checkpoints')).sort(), ['best', 'last']);
   assert.deepEqual(JSON.parse(readFileSync(join(result.modelDir, 'labels.json'), 'utf8')), ['bottom', 'middle', 'top']);
 });
 

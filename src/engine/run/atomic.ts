@@ -34,11 +34,28 @@ export function writeDirAtomicSync(target: string, files: Record<string, string 
     }
     const old = join(parent, `.${basename(target)}.old-${tag}`);
     const hadOld = existsSync(target);
-    if (hadOld) renameSync(target, old);
-    renameSync(temp, target);
+    if (hadOld) renameWithRetry(target, old);
+    renameWithRetry(temp, target);
     if (hadOld) rmSync(old, { recursive: true, force: true });
   } catch (err) {
     rmSync(temp, { recursive: true, force: true });
     throw err;
+  }
+}
+
+/**
+ * rename, retried a few times on EBUSY and EPERM: on Windows a virus scanner
+ * or indexer briefly holding a file makes a rename fail that succeeds moments later.
+ */
+export function renameWithRetry(from: string, to: string, attempts = 5): void {
+  for (let i = 1; ; i++) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (i >= attempts || (code !== 'EBUSY' && code !== 'EPERM')) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50 * i);
+    }
   }
 }

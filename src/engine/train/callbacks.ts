@@ -78,6 +78,18 @@ export class EarlyStopping implements Callback {
     if (this.patience > 0 && this.wait >= this.patience) control.stop('earlyStopping');
   }
 
+  /** For checkpoints: everything but the weights snapshot (that is the `best` checkpoint). */
+  getState(): { best: number; wait: number; bestEpoch: number } {
+    return { best: this.best, wait: this.wait, bestEpoch: this.bestEpoch };
+  }
+
+  /** On resume: the saved counters and the best weights so far (the caller keeps ownership of `weights`). */
+  setState(state: { best: number; wait: number; bestEpoch: number }, weights?: tf.Tensor[]): void {
+    Object.assign(this, { best: state.best ?? Infinity, wait: state.wait, bestEpoch: state.bestEpoch });
+    this.snapshot?.forEach((t) => t.dispose());
+    this.snapshot = weights ? weights.map((t) => tf.keep(t.clone())) : null;
+  }
+
   onTrainEnd(control: LoopControl): void {
     if (this.snapshot) {
       control.model.weights.forEach((w, i) => w.write(this.snapshot![i]));
@@ -111,5 +123,14 @@ export class ReduceOnPlateau implements Callback {
       control.setLearningRate(Math.max(this.minLr, control.getLearningRate() * this.factor));
       this.wait = 0;
     }
+  }
+
+  getState(): { best: number; wait: number } {
+    return { best: this.best, wait: this.wait };
+  }
+
+  setState(state: { best: number; wait: number }): void {
+    this.best = state.best ?? Infinity;
+    this.wait = state.wait;
   }
 }

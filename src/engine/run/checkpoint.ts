@@ -1,0 +1,120 @@
+// Checkpoints: everything a killed run needs to continue as if it had never
+// stopped. checkpoints/last/ after every epoch, checkpoints/best/ when the
+// validation loss improved. Each is written to a temp folder, fsynced and
+// renamed, and carries sha256 sums so a damaged one is never loaded.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tf } from '../tf';
+import type { EpochLogs } from '../train/callbacks';
+import { writeDirAtomicSync } from './atomic';
+
+export const CHECKPOINT_VERSION = 1;
+
+/** Loop state besides tensors. Plain JSON. */
+export interface CheckpointState {
+  version: number;
+  /** sha256 of spec.json's content: a resume refuses a checkpoint from another spec. */
+  specHash: string;
+  /** Epochs completed (from 1). */
+  epoch: number;
+  /** Index of the phase `epoch` belongs to. */
+  phase: number;
+  /** The run Rng's state after `epoch` (shuffles and dropout seeds continue from it). */
+  rng: number;
+  /** The learning rate for the next epoch (after reduce-on-plateau). */
+  learningRate: number;
+  history: EpochLogs[];
+  /** Callback states by name (early stopping, reduce-on-plateau, best tracking). */
+  callbacks: Record<string, unknown>;
+}
+
+export interface Checkpoint {
+  state: CheckpointState;
+  /** The trained model's weights, in `model.weights` order. */
+  weights: tf.Tensor[];
+  /** optimizer.getWeights() as saved (iterations first). */
+  optimizer: { name: string; tensor: tf.Tensor }[];
+}
+
+/** A checkpoint that cannot be used, with the reason. */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+const FILES = { state: 'state.json', weights: 'weights.bin', weightSpecs: 'weights.json', optimizer: 'optimizer.bin', optimizerSpecs: 'optimizer.json', sums: 'sha256.json' };
+
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** Writes one checkpoint folder atomically. Reads the optimizer's live variables, so call it between steps. */
+export async function writeCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<void> {
+  const weights = await tf.io.encodeWeights(model.weights.map((w, i) => ({ name: `${i}`, tensor: w.read() })));
+  const optimizerWeights = await optimizer.getWeights();
+  const opt = await tf.io.encodeWeights(optimizerWeights);
+  // getWeights() creates the iterations scalar; the other entries are the optimizer's own variables.
+  optimizerWeights[0]?.tensor.dispose();
+  const files: Record<string, string | Uint8Array> = {
+    [FILES.state]: JSON.stringify(state),
+    [FILES.weights]: toBytes(weights.data),
+    [FILES.weightSpecs]: JSON.stringify(weights.specs),
+    [FILES.optimizer]: toBytes(opt.data),
+    [FILES.optimizerSpecs]: JSON.stringify(opt.specs),
+  };
+  const sums = Object.fromEntries(Object.entries(files).map(([name, data]) => [name, sha256(data)]));
+  writeDirAtomicSync(dir, { ...files, [FILES.sums]: JSON.stringify(sums) });
+}
+
+/** Reads and verifies a checkpoint folder; throws CheckpointError naming what is wrong. */
+export function readCheckpoint(dir: string, specHash: string): Checkpoint {
+  if (!existsSync(dir)) throw new CheckpointError(`${dir}: no checkpoint`);
+  const read = (name: string) => {
+    try {
+      return readFileSync(join(dir, name));
+    } catch {
+      throw new CheckpointError(`${join(dir, name)}: missing`);
+    }
+  };
+  const sums = parseJson<Record<string, string>>(read(FILES.sums), join(dir, FILES.sums));
+  const data: Record<string, Buffer> = {};
+  for (const name of [FILES.state, FILES.weights, FILES.weightSpecs, FILES.optimizer, FILES.optimizerSpecs]) {
+    data[name] = read(name);
+    if (sums[name] !== sha256(data[name])) throw new CheckpointError(`${join(dir, name)}: checksum mismatch (damaged checkpoint)`);
+  }
+  const state = parseJson<CheckpointState>(data[FILES.state], join(dir, FILES.state));
+  if (state.version !== CHECKPOINT_VERSION) throw new CheckpointError(`${dir}: checkpoint version ${state.version} is not supported`);
+  if (state.specHash !== specHash) throw new CheckpointError(`${dir}: the checkpoint belongs to a different spec.json`);
+  const weightMap = tf.io.decodeWeights(toArrayBuffer(data[FILES.weights]), parseJson(data[FILES.weightSpecs], FILES.weightSpecs));
+  const optimizerSpecs = parseJson<tf.io.WeightsManifestEntry[]>(data[FILES.optimizerSpecs], FILES.optimizerSpecs);
+  const optimizerMap = tf.io.decodeWeights(toArrayBuffer(data[FILES.optimizer]), optimizerSpecs);
+  const weights = Object.keys(weightMap)
+    .sort((a, b) => Number(a) - Number(b))
+    .map((k) => weightMap[k]);
+  return { state, weights, optimizer: optimizerSpecs.map((s) => ({ name: s.name, tensor: optimizerMap[s.name] })) };
+}
+
+/** Copies checkpoint weights into the model after checking that they fit. */
+export function restoreWeights(model: tf.LayersModel, weights: tf.Tensor[], source: string): void {
+  if (weights.length !== model.weights.length) throw new CheckpointError(`${source}: ${weights.length} weights for a model with ${model.weights.length}`);
+  model.weights.forEach((w, i) => {
+    if (!tf.util.arraysEqual(w.shape as number[], weights[i].shape)) throw new CheckpointError(`${source}: weight ${w.name} has shape ${weights[i].shape}, expected ${w.shape}`);
+    w.write(weights[i]);
+  });
+}
+
+function parseJson<T>(buf: Buffer, file: string): T {
+  try {
+    return JSON.parse(buf.toString('utf8')) as T;
+  } catch {
+    throw new CheckpointError(`${file}: not valid JSON`);
+  }
+}
+
+function toBytes(data: ArrayBuffer | ArrayBuffer[]): Uint8Array {
+  return new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
+}
+
+function toArrayBuffer(buf: Buffer): ArrayBuffer {
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+}
