@@ -1,7 +1,8 @@
 // MobileNetV2 (nsfwjs, 224×224) end to end on the wasm backend (with the
 // convolution gradients it lacks supplied from cpu; the cpu backend alone
 // needs seconds per image), kept to a few images:
-// - the freeze-boundary split predicts what the whole model does;
+// - the freeze-boundary split predicts what the whole model does, and so
+//   does its prefix with BatchNormalization folded into the convolutions;
 // - fine-tuning `top:10` leaves every frozen weight, moving statistics
 //   included, bit-identical while the trainable weights change;
 // - with batchNormMode 'batch' a trainable BN's moving statistics do move,
@@ -12,6 +13,7 @@ import { tf } from '../../src/engine/tf';
 import { loadLayersModelFromDir } from '../../src/engine/model/load';
 import { applyFreeze, attachHead, findDefaultCut, resolveTrainable } from '../../src/engine/model/transfer';
 import { splitAtFreezeBoundary } from '../../src/engine/model/split';
+import { foldBatchNorm } from '../../src/engine/model/foldBatchNorm';
 import { leafLayers } from '../../src/engine/model/graph';
 import { selectBackend } from '../../src/engine/backend/select';
 import { fixtureDir } from '../helpers/nsfwjsFixtures';
@@ -56,6 +58,12 @@ test('the split at the top:10 boundary predicts what the whole model does', asyn
   const viaSplit = split.suffix.predict(split.prefix.predict(x) as tf.Tensor[]) as tf.Tensor;
   const diff = tf.max(tf.abs(tf.sub(whole, viaSplit))).dataSync()[0];
   assert.ok(diff < 1e-4, `max difference ${diff}`);
+  // The prefix with its BatchNormalization folded into the convolutions computes the same features.
+  const { model: folded, folded: names } = foldBatchNorm(split.prefix);
+  assert.ok(names.length >= 45, `folded ${names.length}`);
+  const plain = split.prefix.predict(x) as tf.Tensor[];
+  const fast = folded.predict(x) as tf.Tensor[];
+  plain.forEach((p, i) => assert.ok(tf.max(tf.abs(tf.sub(p, fast[i]))).dataSync()[0] < 1e-4 * Math.max(1, tf.max(tf.abs(p)).dataSync()[0])));
 });
 
 test('fine-tuning top:10 leaves every frozen weight bit-identical, moving statistics included', async () => {
