@@ -42,6 +42,9 @@ export function scenario(name, fn, { timeout = 120_000 } = {}) {
       await screenshot(s.page, join('failures', slug)).catch(() => {});
       const serverLog = join(artifactsDir, 'server.log');
       if (existsSync(serverLog)) copyFileSync(serverLog, join(dir, `${slug.replace(/[^\w.-]+/g, '-')}.server.log`));
+      // Close whatever the failure left open (a menu, the palette) so the
+      // next scenario does not fail on it too.
+      for (let i = 0; i < 3; i++) await s.page.keyboard.press('Escape').catch(() => {});
       throw error;
     }
   });

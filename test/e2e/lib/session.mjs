@@ -27,6 +27,9 @@ export function homeLayout(home) {
   };
 }
 
+/** The title of the extension's activity-bar view container (package.json). */
+export const VIEW_CONTAINER_TITLE = 'Finetune';
+
 let current;
 /** Every process group this process started, so an abnormal exit can still clean up. */
 export const startedGroups = new Set();
@@ -77,6 +80,10 @@ export async function startSession() {
 
   await page.goto(`${server.url}?folder=${encodeURIComponent(layout.workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  // The workbench applies extension contributions (menus, views) only once the
+  // extension host has reported its extensions; our view container's icon
+  // marks that point. Before it, context menus lack our entries.
+  await page.locator(`.activitybar [aria-label="${VIEW_CONTAINER_TITLE}"]`).first().waitFor({ timeout: 90_000 });
   return current;
 }
 

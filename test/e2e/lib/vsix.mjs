@@ -29,5 +29,8 @@ export function packageExtension(out) {
     // The manifest has no repository or LICENSE file yet; vsce would stop and ask.
     '--allow-missing-repository',
     '--skip-license',
+    // Without a repository vsce cannot make README's relative image links
+    // absolute and refuses to package; the VSIX keeps them relative.
+    '--no-rewrite-relative-links',
   ]);
 }

@@ -7,10 +7,18 @@ import { artifactsDir } from './paths.mjs';
 
 const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Opens the command palette (F1) with the `>` prefix in place. */
+/**
+ * Opens a fresh command palette (F1) with the `>` prefix in place. A palette
+ * already open (or still closing) is dismissed first, so typing never races
+ * its hide animation.
+ */
 export async function openPalette(page) {
   const input = page.locator('.quick-input-widget .quick-input-box input');
-  if (!(await input.isVisible())) await page.keyboard.press('F1');
+  if (await input.isVisible()) {
+    await page.keyboard.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+  }
+  await page.keyboard.press('F1');
   await input.waitFor({ state: 'visible' });
   return input;
 }
@@ -43,13 +51,37 @@ export async function paletteTitles(page, query) {
   return titles;
 }
 
-/** A notification toast (or list entry) containing `text`; resolves when visible. */
-export async function waitForNotification(page, text, { timeout } = {}) {
-  const toast = page.locator('.notification-toast, .notifications-list-container .monaco-list-row')
-    .filter({ hasText: text })
+/**
+ * A notification whose message contains `text`, as a toast or, once the toast
+ * has hidden itself, in the notification center. Resolves with the item.
+ */
+export async function waitForNotification(page, text, { timeout = 30_000 } = {}) {
+  const items = (scope) => page.locator(`${scope} .notification-list-item`)
+    .filter({ has: page.locator('.notification-list-item-message', { hasText: text }) })
     .first();
-  await toast.waitFor({ state: 'visible', timeout });
-  return toast;
+  const toast = items('.notification-toast');
+  const inCenter = items('.notifications-center');
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await toast.isVisible()) return toast;
+    if (await inCenter.isVisible()) return inCenter;
+    await page.waitForTimeout(250);
+  }
+  // A toast may have come and gone between polls: the center keeps them all.
+  await showNotificationCenter(page);
+  await inCenter.waitFor({ state: 'visible', timeout: 5_000 });
+  return inCenter;
+}
+
+/** Messages of the notifications currently shown as toasts. */
+export async function notificationMessages(page) {
+  return (await page.locator('.notification-toast .notification-list-item-message').allTextContents()).map((t) => t.trim());
+}
+
+async function showNotificationCenter(page) {
+  if (!(await page.locator('.notifications-center.visible').isVisible())) {
+    await runCommand(page, 'Notifications: Show Notifications');
+  }
 }
 
 /** Closes every notification toast, so the next waitForNotification sees only new ones. */
@@ -57,27 +89,35 @@ export async function clearNotifications(page) {
   await runCommand(page, 'Notifications: Clear All Notifications');
 }
 
+/** Our extension's id; webviews carry it in their iframe's `src`. */
+const OWN_EXTENSION_ID = 'finetune-studio.finetune-studio';
+
 /**
- * The content of a webview: VS Code nests the page two iframes deep. With
- * `title`, the webview whose editor tab has that title is made active first.
+ * The content of a webview: VS Code nests the page two iframes deep. Only the
+ * visible webview of `extensionId` (ours by default; `null` for any) counts,
+ * since an image preview is a webview too. With `title`, the editor tab of
+ * that title is activated first.
  */
-export async function webviewFrame(page, { title } = {}) {
+export async function webviewFrame(page, { title, extensionId = OWN_EXTENSION_ID } = {}) {
   if (title) await page.locator('.tabs-container .tab', { hasText: title }).first().click();
+  const owner = extensionId ? `[src*="extensionId=${extensionId}"]` : '';
   // Hidden webviews stay in the DOM; the visible one is the active editor's.
-  const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe');
+  const frame = page.frameLocator(`iframe.webview.ready${owner} >> visible=true`).frameLocator('iframe');
   await frame.locator('body').waitFor({ state: 'attached' });
   return frame;
 }
 
-/** Clicks a view container's activity-bar icon (by its title) and waits for its sidebar. */
+/**
+ * Shows a view container's sidebar by its title. Clicking the icon of the
+ * container already showing would close the sidebar, so it clicks only when
+ * the sidebar shows something else (or nothing).
+ */
 export async function openViewContainer(page, title) {
+  const sidebarTitle = page.locator('.sidebar .composite.title h2', { hasText: new RegExp(`^${escapeRegExp(title)}$`, 'i') });
+  if (await sidebarTitle.isVisible()) return;
   const icon = activityBarItem(page, title);
-  await icon.waitFor({ state: 'visible' });
-  const checked = await icon.getAttribute('aria-checked') ?? await icon.locator('..').getAttribute('aria-checked');
-  if (checked !== 'true') await icon.click();
-  await page.locator('.sidebar .composite.title', { hasText: title.toUpperCase() })
-    .or(page.locator('.sidebar .composite.title', { hasText: title }))
-    .first().waitFor({ state: 'visible' });
+  await icon.click();
+  await sidebarTitle.waitFor({ state: 'visible' });
 }
 
 /** A view container's icon in the activity bar. */
@@ -109,13 +149,22 @@ export function treeCheckbox(row) {
   return row.locator('.custom-view-tree-node-item-checkbox');
 }
 
-/** Opens the Explorer (Ctrl+Shift+E) and returns its row for `name` (a file or folder at any visible depth). */
-export async function explorerRow(page, name) {
+/**
+ * Opens the Explorer (Ctrl+Shift+E) and returns its row for `name` (a file or
+ * folder at any visible depth). A file a scenario has just written may not be
+ * listed yet if the file watcher is slow, so the Explorer is refreshed once.
+ */
+export async function explorerRow(page, name, { timeout = 30_000 } = {}) {
   await page.keyboard.press('Control+Shift+E');
   const row = page.locator('.explorer-folders-view .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
     .first();
-  await row.waitFor({ state: 'visible' });
+  try {
+    await row.waitFor({ state: 'visible', timeout: Math.min(5_000, timeout) });
+  } catch {
+    await runCommand(page, 'Refresh Explorer'); // VS Code's own title: no category
+    await row.waitFor({ state: 'visible', timeout });
+  }
   return row;
 }
 
