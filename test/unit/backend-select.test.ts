@@ -5,7 +5,7 @@
 import { afterEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/engine/tf';
-import { BackendError, describeBackend, selectBackend } from '../../src/engine/backend/select';
+import { BackendError, describeBackend, resetNativeBackendForTests, selectBackend } from '../../src/engine/backend/select';
 import { requireFailureReason } from '../../src/engine/backend/reasons';
 
 const GPU = '@tensorflow/tfjs-node-gpu';
@@ -24,6 +24,7 @@ function registerFakeTensorflow(gpu: boolean): void {
 }
 
 afterEach(async () => {
+  resetNativeBackendForTests();
   if (tf.findBackend('tensorflow')) {
     await tf.setBackend('cpu');
     for (const k of tf.getKernelsForBackend('tensorflow')) tf.unregisterKernel(k.kernelName, 'tensorflow');
@@ -122,4 +123,20 @@ test('require failures become short reasons', () => {
   assert.match(requireFailureReason(GPU, new Error('libcudnn.so.8: cannot open shared object file: No such file or directory')), /^CUDA library not found \(libcudnn\.so\.8\)/);
   assert.equal(requireFailureReason(NODE, new Error('libtensorflow.so.2: cannot open shared object file: No such file or directory')), 'shared library not found (libtensorflow.so.2)');
   assert.equal(requireFailureReason(NODE, new Error('something odd\nsecond line')), 'something odd');
+});
+
+test('a native package that loads but registers no backend stops the search (never two native packages)', async () => {
+  const { fn, calls } = fakeRequire({ [GPU]: () => ({}), [NODE]: () => assert.fail('two native packages'), [WASM]: () => require(WASM) });
+  const report = await selectBackend({ requireFn: fn });
+  assert.equal(report.name, 'wasm');
+  assert.deepEqual(calls.map((c) => c.id).filter((id) => id !== WASM), [GPU]);
+  assert.match(report.skipped[0].reason, /^@tensorflow\/tfjs-node-gpu loaded but failed: it registered no 'tensorflow' backend/);
+});
+
+test('once a native package is loaded, a later selection never loads the other one', async () => {
+  await selectBackend({ requireFn: fakeRequire({ [GPU]: () => ({}), [WASM]: () => require(WASM) }).fn });
+  const again = fakeRequire({ [GPU]: () => ({}), [NODE]: () => assert.fail('two native packages'), [WASM]: () => require(WASM) });
+  const report = await selectBackend({ requireFn: again.fn });
+  assert.equal(report.name, 'wasm');
+  assert.ok(!again.calls.some((c) => c.id === NODE));
 });

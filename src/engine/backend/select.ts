@@ -27,6 +27,11 @@ type Attempt = { ok: true; package: string; gpu: boolean; notes: { name: string;
 /** The package that provided the `tensorflow` backend in this process (never load two native ones). */
 let nativeLoaded: string | undefined;
 
+/** Forgets which native package this process loaded. Only for tests that simulate a fresh process. */
+export function resetNativeBackendForTests(): void {
+  nativeLoaded = undefined;
+}
+
 /** Switches to `name` and proves it computes (1 + 2 = 3). */
 async function activate(name: string): Promise<void> {
   if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
@@ -42,17 +47,23 @@ async function tryTensorflow(requireFn: (id: string) => unknown): Promise<Attemp
   const notes: { name: string; reason: string }[] = [];
   // Before the native library loads: otherwise TensorFlow reserves all GPU memory up front.
   process.env.TF_FORCE_GPU_ALLOW_GROWTH = 'true';
-  const candidates = nativeLoaded && tf.findBackend('tensorflow') ? [nativeLoaded] : NATIVE;
+  const candidates = nativeLoaded ? [nativeLoaded] : NATIVE;
   for (const pkg of candidates) {
     try {
       if (!tf.findBackend('tensorflow')) requireFn(pkg);
-      nativeLoaded = pkg;
-      await activate('tensorflow');
     } catch (e) {
-      if (nativeLoaded === pkg && tf.findBackend('tensorflow')) return { ok: false, reason: `${pkg} loaded but failed: ${requireFailureReason(pkg, e)}`, notes };
-      nativeLoaded = undefined;
       notes.push({ name: `tensorflow (${pkg})`, reason: requireFailureReason(pkg, e) });
       continue;
+    }
+    // Loaded: from here on, never load the other native package into this process.
+    nativeLoaded = pkg;
+    try {
+      if (!tf.findBackend('tensorflow')) throw new Error("it registered no 'tensorflow' backend with this tfjs (a second copy of @tensorflow/tfjs-core?)");
+      await activate('tensorflow');
+    } catch (e) {
+      const reason = `${pkg} loaded but failed: ${requireFailureReason(pkg, e)}`;
+      notes.push({ name: `tensorflow (${pkg})`, reason });
+      return { ok: false, reason, notes };
     }
     const gpu = isUsingGpu();
     if (pkg === NATIVE[0] && !gpu) notes.push({ name: 'tensorflow (GPU)', reason: 'GPU not visible, so isUsingGpuDevice is false: tfjs-node-gpu runs on the CPU' });
