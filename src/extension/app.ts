@@ -131,7 +131,7 @@ export class App implements vscode.Disposable {
       void vscode.window.showWarningMessage(`Finetune: ${built.reason}`);
       return;
     }
-    this.training.start(built.spec);
+    this.training.start({ kind: 'train', spec: built.spec });
   }
 
   async dispose(): Promise<void> {

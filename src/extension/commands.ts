@@ -7,6 +7,8 @@ import { freezeUpTo, unfreezeFrom, withCut } from './state/freezePlan';
 import { requireTrust } from './trust';
 import type { LayerNode } from './views/layerTreeIndex';
 import { classifyImage } from './classify';
+import { resumeRun } from './resume';
+import type { RunInfo } from './runs/runInfo';
 
 export function registerCommands(context: vscode.ExtensionContext, app: App): void {
   const layerAction = (apply: typeof freezeUpTo) => (node?: LayerNode) => {
@@ -54,10 +56,7 @@ export function registerCommands(context: vscode.ExtensionContext, app: App): vo
     'finetune.freezeUpToHere': layerAction(freezeUpTo),
     'finetune.unfreezeFromHere': layerAction(unfreezeFrom),
     'finetune.cutHere': layerAction(withCut),
-    'finetune.resumeRun': () => {
-      if (!requireTrust('Resuming a run')) return;
-      void vscode.window.showInformationMessage('Finetune: resuming an interrupted run is not available in this build yet; start a new run from the dashboard.');
-    },
+    'finetune.resumeRun': (run?: RunInfo) => resumeRun(app, run),
     'finetune.refreshRuns': () => app.runs.refresh(),
   };
   for (const [id, handler] of Object.entries(table)) {

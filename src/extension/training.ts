@@ -4,6 +4,12 @@
 // no answer → kill).
 import * as vscode from 'vscode';
 import type { TrainSpec } from '../shared/trainSpec';
+import type { EpochPoint } from '../shared/protocol/webview';
+
+/** What a run does: train from a spec, or continue an interrupted run folder. */
+export type RunJob =
+  | { kind: 'train'; spec: TrainSpec }
+  | { kind: 'resume'; runDir: string; name: string; epochs: number; history: EpochPoint[] };
 import type { HostStore } from './state/store';
 import type { TrainerProcess } from './trainer/process';
 import { duration } from './views/format';
@@ -37,8 +43,9 @@ export class TrainingController implements vscode.Disposable {
   }
 
   /** Starts a run; a second Start while one runs is ignored and says so. */
-  start(spec: TrainSpec): boolean {
-    if (!this.store.beginRun(spec.name ?? 'run', spec.epochs)) {
+  start(job: RunJob): boolean {
+    const began = job.kind === 'train' ? this.store.beginRun(job.spec.name ?? 'run', job.spec.epochs) : this.store.beginRun(job.name, job.epochs, job.history);
+    if (!began) {
       void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
       return false;
     }
@@ -46,7 +53,7 @@ export class TrainingController implements vscode.Disposable {
     this.notifiedFailure = false;
     void vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: 'Finetune', cancellable: true },
-      (progress, token) => this.drive(spec, progress, token),
+      (progress, token) => this.drive(job, progress, token),
     );
     return true;
   }
@@ -65,7 +72,7 @@ export class TrainingController implements vscode.Disposable {
     return proc;
   }
 
-  private async drive(spec: TrainSpec, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<void> {
+  private async drive(job: RunJob, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<void> {
     token.onCancellationRequested(() => this.stop());
     let reported = 0;
     const unsubscribe = this.store.subscribe({
@@ -86,7 +93,8 @@ export class TrainingController implements vscode.Disposable {
       if (this.store.machine.phase === 'stopping') throw new Error('stopped before training began');
       this.store.applyEvent({ type: 'log', level: 'info', message: 'Trainer started' });
       this.onRunsChanged();
-      const result = await proc.rpc.request('train', { spec }, { onEvent: (event) => this.onEvent(event) });
+      const onEvent = { onEvent: (event: Parameters<HostStore['applyEvent']>[0]) => this.onEvent(event) };
+      const result = job.kind === 'train' ? await proc.rpc.request('train', { spec: job.spec }, onEvent) : await proc.rpc.request('resume', { runDir: job.runDir }, onEvent);
       this.store.finishRun(result);
       const acc = (result.valAccuracy * 100).toFixed(1);
       void vscode.window.showInformationMessage(`Finetune: ${result.stopReason === 'cancelled' ? 'stopped' : 'done'}. Validation accuracy ${acc}%. Model saved in ${result.modelDir}`);

@@ -3,12 +3,16 @@
 import type { TrainEvent, RunResult } from '../shared/events';
 import type { TrainSpec } from '../shared/trainSpec';
 import type { Classification } from '../shared/protocol/trainer';
-import { runTraining } from '../engine/runTraining';
+import { resumeTraining, runTraining } from '../engine/runTraining';
 import { classifyImages } from '../engine/classify';
 
 /** runTraining itself reads the model folder's preprocessing.json when the spec has none. */
 export function train(spec: TrainSpec, options: { onEvent: (event: TrainEvent) => void; signal: AbortSignal }): Promise<RunResult> {
   return runTraining(spec, options);
+}
+
+export function resume(runDir: string, options: { onEvent: (event: TrainEvent) => void; signal: AbortSignal }): Promise<RunResult> {
+  return resumeTraining(runDir, options);
 }
 
 export async function classify(modelDir: string, files: string[], topK: number): Promise<Classification[]> {

@@ -7,7 +7,7 @@ import { summarizeModel } from '../engine/model/summary';
 import { attachHead, findDefaultCut, resolveTrainable } from '../engine/model/transfer';
 import { scanDataset } from '../engine/data/dataset';
 import { throttleBatches } from './eventThrottle';
-import { classify, train } from './engineRuns';
+import { classify, resume, train } from './engineRuns';
 
 /** The abort controllers of running trainings; `stop` and disconnect fire them. */
 const running = new Set<AbortController>();
@@ -45,12 +45,14 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
       const { dataDir, validationSplit, seed } = request.params;
       return (await scanDataset(dataDir, { validationSplit, seed })).health;
     }
-    case 'train': {
+    case 'train':
+    case 'resume': {
       const controller = new AbortController();
       running.add(controller);
       const events = throttleBatches(emit);
+      const options = { onEvent: events.push, signal: controller.signal };
       try {
-        return await train(request.params.spec, { onEvent: events.push, signal: controller.signal });
+        return await (request.method === 'train' ? train(request.params.spec, options) : resume(request.params.runDir, options));
       } finally {
         events.flush();
         running.delete(controller);

@@ -2,7 +2,7 @@
 // newest first, spec built from the host state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { folderTime, isActiveRun, runStatus, sortNewestFirst, summarizeMetrics, type RunInfo } from '../../src/extension/runs/runInfo';
+import { epochHistory, folderTime, isActiveRun, runStatus, sortNewestFirst, summarizeMetrics, type RunInfo } from '../../src/extension/runs/runInfo';
 import { buildSpec, runName } from '../../src/extension/state/specBuilder';
 import { HostStore } from '../../src/extension/state/store';
 import { withTopK } from '../../src/extension/state/freezePlan';
@@ -57,4 +57,17 @@ test('run names are safe folder labels', () => {
   assert.equal(runName('../../etc'), '..-..-etc');
   assert.equal(runName('///'), 'run');
   assert.ok(runName('x'.repeat(200)).length <= 64);
+});
+
+test('a resumed run starts its chart with the epochs already logged', () => {
+  const text = ['{"epoch":1,"loss":1,"accuracy":0.5,"valLoss":1.1,"valAccuracy":0.6}', '{"epoch":2,"loss":0.5,"accuracy":0.8,"valLoss":0.6,"valAccuracy":0.85}', '{"epoch":2,"loss":0.4,"accuracy":0.82,"valLoss":0.5,"valAccuracy":0.86}', '{"epo'].join('\n');
+  const history = epochHistory(text);
+  assert.deepEqual(history.map((h) => h.epoch), [1, 2]);
+  assert.equal(history[1].valAccuracy, 0.86, 'a repeated epoch keeps its last line');
+  const store = new HostStore();
+  store.beginRun('r', 5, history);
+  assert.equal(store.epochs.length, 2);
+  store.applyEvent({ type: 'epoch', epoch: 2, epochs: 5, loss: 0.3, accuracy: 0.9, valLoss: 0.4, valAccuracy: 0.9, lr: 0.001, elapsedMs: 1, etaMs: 1 });
+  store.applyEvent({ type: 'epoch', epoch: 3, epochs: 5, loss: 0.2, accuracy: 0.9, valLoss: 0.3, valAccuracy: 0.92, lr: 0.001, elapsedMs: 1, etaMs: 1 });
+  assert.deepEqual(store.epochs.toArray().map((p) => p.epoch), [1, 2, 3]);
 });

@@ -39,6 +39,24 @@ export function summarizeMetrics(text: string): MetricsSummary {
   return { epochs, bestValAccuracy: best };
 }
 
+/** The epochs a run folder has logged, for the chart of a resumed run (torn lines skipped). */
+export function epochHistory(text: string): { epoch: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number }[] {
+  const byEpoch = new Map<number, { epoch: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number }>();
+  for (const line of text.split('\n')) {
+    let row: Record<string, unknown>;
+    try {
+      row = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const num = (k: string) => (typeof row?.[k] === 'number' ? (row[k] as number) : Number.NaN);
+    const epoch = num('epoch');
+    if (!Number.isInteger(epoch) || epoch < 1) continue;
+    byEpoch.set(epoch, { epoch, loss: num('loss'), accuracy: num('accuracy'), valLoss: num('valLoss'), valAccuracy: num('valAccuracy') });
+  }
+  return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
+}
+
 /**
  * A folder with a saved model completed. One without is running only if this
  * window's trainer is on it; otherwise its trainer died (a crash, a reload,

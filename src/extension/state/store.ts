@@ -133,18 +133,22 @@ export class HostStore {
     this.emit('dataset', 'plan');
   }
 
-  /** A new run begins: history cleared, results gone. False when one is already active. */
-  beginRun(runName: string, epochs: number): boolean {
+  /**
+   * A new run begins: history cleared (or seeded with the epochs a resumed run
+   * already has), results gone. False when one is already active.
+   */
+  beginRun(runName: string, epochs: number, history: EpochPoint[] = []): boolean {
     if (!this.machine.start()) return false;
     this.batches.clear();
     this.epochs.clear();
+    for (const point of history) this.epochs.push(point);
     this.step = 0;
     this.firstBatchAt = null;
     this.result = null;
     this.files.clear();
     this.run = { ...IDLE_RUN, phase: 'starting', runName, epochs, message: 'Starting the trainer…' };
     this.emit('run', 'results');
-    this.emitMetrics([], [], true);
+    this.emitMetrics([], history, true);
     return true;
   }
 
@@ -188,7 +192,9 @@ export class HostStore {
       }
       case 'epoch': {
         const point: EpochPoint = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy, valLoss: event.valLoss, valAccuracy: event.valAccuracy };
-        this.epochs.push(point);
+        // A resumed run may repeat an epoch it had already logged: keep one point per epoch.
+        if (this.epochs.last()?.epoch === event.epoch) this.replaceLastEpoch(point);
+        else this.epochs.push(point);
         this.run = { ...this.run, phase, stage: null, epoch: event.epoch, epochs: event.epochs, etaMs: event.etaMs };
         this.emitMetrics([], [point], false);
         break;
@@ -201,6 +207,13 @@ export class HostStore {
         return;
     }
     this.emit('run');
+  }
+
+  private replaceLastEpoch(point: EpochPoint): void {
+    const all = this.epochs.toArray();
+    all[all.length - 1] = point;
+    this.epochs.clear();
+    for (const p of all) this.epochs.push(p);
   }
 
   /** Remaining time from the pace of batches so far (null until two batch events have arrived). */

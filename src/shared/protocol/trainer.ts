@@ -46,6 +46,8 @@ export const TrainerRequestSchema = z.discriminatedUnion('method', [
   }),
   /** Fine-tune; streams `event` notifications tagged with this id, then → RunResult. */
   z.object({ id: requestId, method: z.literal('train'), params: z.object({ spec: TrainSpecSchema }) }),
+  /** Continue an interrupted run from its last good checkpoint; streams `event` notifications like `train`, then → RunResult. */
+  z.object({ id: requestId, method: z.literal('resume'), params: z.object({ runDir: path }) }),
   /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */
   z.object({ id: requestId, method: z.literal('stop'), params: z.object({}) }),
   /** Top-K labels for images, with the model's own preprocessing. → Classification[] */
@@ -65,6 +67,7 @@ export const TrainerResultSchemas = {
   plan: PlanResultSchema,
   health: HealthReportSchema,
   train: RunResultSchema,
+  resume: RunResultSchema,
   stop: z.object({ stopping: z.boolean() }),
   classify: z.array(ClassificationSchema).max(1000),
 } satisfies Record<TrainerMethod, z.ZodType>;
@@ -97,6 +100,7 @@ export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   plan: 120_000,
   health: 300_000,
   train: null,
+  resume: null,
   stop: 15_000,
   classify: 120_000,
 };
