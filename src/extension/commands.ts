@@ -8,6 +8,7 @@ import { requireTrust } from './trust';
 import type { LayerNode } from './views/layerTreeIndex';
 import { classifyImage } from './classify';
 import { resumeRun } from './resume';
+import { openCatalogModel } from './catalog';
 import type { RunInfo } from './runs/runInfo';
 
 export function registerCommands(context: vscode.ExtensionContext, app: App): void {
@@ -27,8 +28,7 @@ export function registerCommands(context: vscode.ExtensionContext, app: App): vo
     'finetune.openDemoModel': async () => {
       if (await app.loadModel(app.demoModelDir)) await vscode.commands.executeCommand('finetune.layers.focus');
     },
-    'finetune.openCatalogModel': () =>
-      vscode.window.showInformationMessage('Finetune: the model catalog is not available in this build yet. Use Open Model… with a folder holding model.json.'),
+    'finetune.openCatalogModel': () => openCatalogModel(app),
     'finetune.fineTuneFolder': async () => {
       if (!requireTrust('Fine-tuning')) return;
       const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Fine-tune on this Dataset', title: 'A folder of class sub-folders' });

@@ -6,6 +6,8 @@ import { loadLayersModelFromDir } from '../engine/model/load';
 import { summarizeModel } from '../engine/model/summary';
 import { attachHead, findDefaultCut, resolveTrainable } from '../engine/model/transfer';
 import { scanDataset } from '../engine/data/dataset';
+import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
+import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/resolve';
 import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
 
@@ -20,6 +22,15 @@ export function abortAll(): boolean {
 export async function handle(request: TrainerRequest, emit: (event: TrainEvent) => void): Promise<ResultOf<TrainerMethod>> {
   switch (request.method) {
     case 'summarize': {
+      if ((await detectModelFormat(request.params.modelDir)) === 'graph') {
+        // A Graph model is a frozen feature extractor: validated, probed once, summarized.
+        const extractor = await loadGraphFeatureExtractor(request.params.modelDir);
+        try {
+          return extractor.summary;
+        } finally {
+          extractor.dispose();
+        }
+      }
       const model = await loadLayersModelFromDir(request.params.modelDir);
       try {
         return summarizeModel(model);
@@ -60,6 +71,21 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
     }
     case 'stop':
       return { stopping: abortAll() };
+    case 'catalog': {
+      const items = await listCatalog({ cacheDir: request.params.cacheDir, verifyHashes: false });
+      return items.map((e) => ({ id: e.id, title: e.title, format: e.format, license: e.license, approxBytes: e.approxBytes, builtin: e.builtin === true, cached: e.cached }));
+    }
+    case 'pull': {
+      const controller = new AbortController();
+      running.add(controller);
+      try {
+        const { idOrUrl, cacheDir, proxy } = request.params;
+        const pulled = await pullModel(idOrUrl, { cacheDir, proxy, signal: controller.signal });
+        return { modelDir: pulled.dir, fromCache: pulled.fromCache };
+      } finally {
+        running.delete(controller);
+      }
+    }
     case 'classify': {
       const { modelDir, files, topK } = request.params;
       return classify(modelDir, files, topK);

@@ -52,3 +52,15 @@ test('results are checked per method', () => {
   assert.ok(TrainerResultSchemas.classify.safeParse([{ file: '/a.png', top: [{ label: '7', probability: 0.9 }] }]).success);
   assert.equal(TrainerResultSchemas.classify.safeParse([{ file: '/a.png', top: [{ label: '7', probability: 1.5 }] }]).success, false);
 });
+
+test('resume, catalog and pull requests and results are validated', () => {
+  assert.ok(TrainerRequestSchema.safeParse({ id: 5, method: 'resume', params: { runDir: '/runs/20261129-010101-demo' } }).success);
+  assert.equal(TrainerRequestSchema.safeParse({ id: 5, method: 'resume', params: { runDir: '' } }).success, false);
+  assert.ok(TrainerRequestSchema.safeParse({ id: 6, method: 'catalog', params: { cacheDir: '/cache' } }).success);
+  assert.ok(TrainerRequestSchema.safeParse({ id: 7, method: 'pull', params: { idOrUrl: 'mobilenet-v2', cacheDir: '/cache', proxy: 'http://proxy:8080' } }).success);
+  assert.equal(TrainerRequestSchema.safeParse({ id: 7, method: 'pull', params: { cacheDir: '/cache' } }).success, false);
+  const item = { id: 'demo', title: 'Demo', format: 'layers', license: 'MIT', approxBytes: 2_400_000, builtin: true, cached: true };
+  assert.ok(TrainerResultSchemas.catalog.safeParse([item]).success);
+  assert.equal(TrainerResultSchemas.catalog.safeParse([{ ...item, format: 'onnx' }]).success, false);
+  assert.equal(TrainerResultSchemas.pull.safeParse({ modelDir: '/cache/x' }).success, false);
+});

@@ -32,6 +32,11 @@ export class UtilityTrainer {
     }
   }
 
+  /** Cancels a download in progress (nothing to do when the process is not running). */
+  async cancel(): Promise<void> {
+    if (this.proc?.alive) await this.proc.rpc.request('stop', {}).catch(() => undefined);
+  }
+
   private armIdle(): void {
     this.clearIdle();
     this.idleTimer = setTimeout(() => void this.dispose(), IDLE_MS);

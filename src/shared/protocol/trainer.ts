@@ -28,6 +28,18 @@ export const ClassificationSchema = z.object({
 });
 export type Classification = z.infer<typeof ClassificationSchema>;
 
+export const CatalogItemSchema = z.object({
+  id: text(256),
+  title: text(1024),
+  format: z.enum(['layers', 'graph']),
+  license: text(1024),
+  approxBytes: z.number().int().min(0),
+  builtin: z.boolean(),
+  /** Present in the cache and intact. */
+  cached: z.boolean(),
+});
+export type CatalogItem = z.infer<typeof CatalogItemSchema>;
+
 /** Every request the host may send, keyed by method. */
 export const TrainerRequestSchema = z.discriminatedUnion('method', [
   /** Load a Layers model folder and describe it. → ModelSummary */
@@ -50,6 +62,14 @@ export const TrainerRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: requestId, method: z.literal('resume'), params: z.object({ runDir: path }) }),
   /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */
   z.object({ id: requestId, method: z.literal('stop'), params: z.object({}) }),
+  /** The model catalog, with what is already in the cache. → CatalogItem[] */
+  z.object({ id: requestId, method: z.literal('catalog'), params: z.object({ cacheDir: path }) }),
+  /** Download a catalog entry (by id) or a model.json URL into the cache, verified; `stop` cancels it. → {modelDir, fromCache} */
+  z.object({
+    id: requestId,
+    method: z.literal('pull'),
+    params: z.object({ idOrUrl: text(4096).min(1), cacheDir: path, proxy: text(2048).optional() }),
+  }),
   /** Top-K labels for images, with the model's own preprocessing. → Classification[] */
   z.object({
     id: requestId,
@@ -70,6 +90,8 @@ export const TrainerResultSchemas = {
   resume: RunResultSchema,
   stop: z.object({ stopping: z.boolean() }),
   classify: z.array(ClassificationSchema).max(1000),
+  catalog: z.array(CatalogItemSchema).max(10_000),
+  pull: z.object({ modelDir: path, fromCache: z.boolean() }),
 } satisfies Record<TrainerMethod, z.ZodType>;
 export type ResultOf<M extends TrainerMethod> = z.infer<(typeof TrainerResultSchemas)[M]>;
 
@@ -103,4 +125,6 @@ export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   resume: null,
   stop: 15_000,
   classify: 120_000,
+  catalog: 60_000,
+  pull: null, // downloads take as long as they take; the user cancels
 };
