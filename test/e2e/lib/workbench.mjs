@@ -168,6 +168,28 @@ export async function explorerRow(page, name, { timeout = 30_000 } = {}) {
   return row;
 }
 
+/**
+ * Reveals a workspace path in the Explorer, e.g. `['digits', 'validation', '7']`,
+ * and returns the row of its last segment. The Explorer's list is virtual:
+ * rows scrolled out of view do not exist, so it folds every folder first and
+ * then expands only the path's folders, which keeps the target on screen.
+ */
+export async function revealExplorerPath(page, segments) {
+  await page.keyboard.press('Control+Shift+E');
+  await runCommand(page, 'Collapse Folders in Explorer'); // VS Code's own title: no category
+  let row;
+  for (const [i, name] of segments.entries()) {
+    row = await explorerRow(page, name);
+    if (i < segments.length - 1 && (await row.getAttribute('aria-expanded')) !== 'true') {
+      await row.click();
+      await page.locator('.explorer-folders-view .monaco-list-row[aria-expanded="true"]')
+        .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) })
+        .first().waitFor();
+    }
+  }
+  return row;
+}
+
 /** Right-clicks `name` in the Explorer and clicks the context-menu entry `commandTitle`. */
 export async function explorerContextMenu(page, name, commandTitle) {
   const row = await explorerRow(page, name);
