@@ -182,7 +182,8 @@ export class HostStore {
         this.run = { ...this.run, phase, stage: { name: event.stage, done: event.done, total: event.total }, etaMs: event.etaMs };
         break;
       case 'batch': {
-        this.step++;
+        // The global batch number, so the x axis is true even though events are sampled (~8/s).
+        this.step = Math.max(this.step + 1, (event.epoch - 1) * event.batchesPerEpoch + event.batch);
         const point: BatchPoint = { step: this.step, epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
         this.batches.push(point);
         const etaMs = this.batchEta(event.epoch, event.batch, event.batchesPerEpoch);

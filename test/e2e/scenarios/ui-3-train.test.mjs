@@ -24,14 +24,14 @@ describe('ui: fine-tune', () => {
     assert.ok(['running', 'completed'].includes(phase), `phase while charting: ${phase}`);
     await screenshot(page, 'ui-3-dashboard-mid-training');
     await view.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });
-    const summary = (await view.locator('#results-summary').textContent()) ?? '';
-    const acc = Number(/Validation accuracy ([\d.]+)%/.exec(summary)?.[1]);
-    assert.ok(acc >= 97, `validation accuracy ${acc}% (${summary})`);
     await view.locator('#confusion-table').scrollIntoViewIfNeeded();
     await screenshot(page, 'ui-3-confusion-matrix');
+    const summary = (await view.locator('#results-summary').textContent()) ?? '';
+    const acc = Number(/Validation accuracy ([\d.]+)%/.exec(summary)?.[1]);
     const runs = join(session().workspace, '.finetune', 'runs');
     const saved = readdirSync(runs).filter((d) => existsSync(join(runs, d, 'model', 'model.json')));
     assert.ok(saved.length >= 1, `no saved model under ${runs}`);
+    assert.ok(acc >= 97, `validation accuracy ${acc}% (${summary})`);
   }, { timeout: 600_000 });
 
   scenario('a confusion-matrix cell lists its files and a file opens in an editor', async ({ page }) => {

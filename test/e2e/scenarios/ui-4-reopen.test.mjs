@@ -13,7 +13,6 @@ describe('ui: dashboard lifecycle', () => {
     await view.locator('#start:not([disabled])').click();
     await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });
     // Hide it: another editor in the same group discards the page (retainContextWhenHidden is off).
-    await runCommand(page, 'View: Toggle Maximized Panel').catch(() => {});
     await runCommand(page, 'Help: Welcome');
     await page.waitForTimeout(4000);
     view = await dashboard(page);
