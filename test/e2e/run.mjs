@@ -15,7 +15,7 @@ import { ensureCodeServer } from './setup.mjs';
 import { artifactsDir, e2eDir, repoRoot } from './lib/paths.mjs';
 import { buildExtension, packageExtension } from './lib/vsix.mjs';
 import { installExtension, writeUserSettings } from './lib/code-server.mjs';
-import { homeLayout } from './lib/session.mjs';
+import { homeLayout } from './lib/layout.mjs';
 
 function timed(title, fn) {
   const started = Date.now();
@@ -47,6 +47,11 @@ function prepare(home) {
   timed('install VSIX', () => installExtension({ vsix, ...layout }));
   return layout;
 }
+
+// Ctrl-C reaches the suite too, which kills its servers and browsers; this
+// process only has to outlive it to remove the temporary folder.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 
 rmSync(artifactsDir, { recursive: true, force: true });
 mkdirSync(artifactsDir, { recursive: true });

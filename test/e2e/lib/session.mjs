@@ -6,6 +6,7 @@ import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir, chromiumPath } from './paths.mjs';
 import { startCodeServer } from './code-server.mjs';
+import { homeLayout } from './layout.mjs';
 import { groupMembers, killGroup } from './processes.mjs';
 
 /** The flags E2E.md checked: no sandbox (root), no GPU, nothing that phones home. */
@@ -13,19 +14,6 @@ export const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
-
-/** Folders made by run.mjs (see prepareHome there). */
-export function homeLayout(home) {
-  return {
-    home,
-    extensionsDir: join(home, 'exts'),
-    userDataDir: join(home, 'ud'),
-    workspace: join(home, 'workspace'),
-    // code-server keeps its config.yaml and state under the XDG folders:
-    // point them into the run's folder so the machine's ~/.config is untouched.
-    env: { XDG_CONFIG_HOME: join(home, 'xdg', 'config'), XDG_DATA_HOME: join(home, 'xdg', 'data') },
-  };
-}
 
 /** The title of the extension's activity-bar view container (package.json). */
 export const VIEW_CONTAINER_TITLE = 'Finetune';
@@ -69,7 +57,11 @@ export async function startSession() {
 
   // launchServer (not launch) exposes the browser's process; Playwright spawns
   // it detached, so its pid is also its process group.
-  const browserServer = await chromium.launchServer({ executablePath: chromiumPath, args: chromiumArgs });
+  const browserServer = await chromium.launchServer({
+    executablePath: chromiumPath,
+    args: chromiumArgs,
+    env: { ...process.env, ...layout.env }, // keeps Chromium's ~/.config and ~/.cache writes in the run's folder
+  });
   const browserPgid = browserServer.process().pid;
   startedGroups.add(browserPgid);
   const browser = await chromium.connect(browserServer.wsEndpoint());
