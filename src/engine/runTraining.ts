@@ -14,6 +14,7 @@ import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
 import { CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from './run/checkpoint';
+import { recoverDirWrite } from './run/atomic';
 import { readModelPreprocessing, saveModelDir } from './run/saveModel';
 import { trainingBackend } from './train/backendPlan';
 import { TrainSetupError } from './train/errors';
@@ -22,6 +23,8 @@ import { reinitializeWeights } from './train/reinit';
 import { runPhases, type Phase } from './train/phases';
 import { prepareInputs, type PreparedInputs } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
+import { detectModelFormat } from './sources/resolve';
+import { runGraphTraining } from './graphTraining';
 
 export interface RunTrainingOptions {
   onEvent: (event: TrainEvent) => void;
@@ -71,6 +74,7 @@ export async function resumeTraining(runDirPath: string, options: RunTrainingOpt
       throw new TrainSetupError(`cannot resume ${runDirPath}: ${oneLine(err)}`);
     }
     const hash = runDir.specHash();
+    for (const which of ['last', 'best']) recoverDirWrite(join(runDir.checkpointsDir, which));
     let checkpoint: Checkpoint;
     try {
       checkpoint = readCheckpoint(join(runDir.checkpointsDir, 'last'), hash);
@@ -105,6 +109,8 @@ function parseSpec(input: TrainSpecInput): TrainSpec {
 }
 
 async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: ResumePoint): Promise<RunResult> {
+  // Graph models train a head on frozen features, in their own orchestrator.
+  if ((await detectModelFormat(spec.modelDir)) === 'graph') return runGraphTraining(spec, options, resume);
   const emit = options.onEvent;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
 

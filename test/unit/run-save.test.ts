@@ -1,10 +1,10 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/engine/tf';
 import { saveModelDir, readLabels } from '../../src/engine/run/saveModel';
-import { writeDirAtomicSync } from '../../src/engine/run/atomic';
+import { recoverDirWrite, writeDirAtomicSync } from '../../src/engine/run/atomic';
 import { RunDir, timestamp } from '../../src/engine/run/runDir';
 import { loadLayersModelFromDir } from '../../src/engine/model/load';
 import { tinyNet } from './train-fixtures';
@@ -44,6 +44,23 @@ test('a failed folder write keeps the previous folder and cleans up', () => {
   assert.throws(() => writeDirAtomicSync(target, { 'ok.txt': 'x', 'missing/dir.txt': 'y' }));
   assert.deepEqual(readdirSync(parent), ['model']);
   assert.deepEqual(readdirSync(target), ['a.txt']);
+});
+
+test('recovery after a crash mid-write: temp folders go, a folder moved aside comes back', () => {
+  const parent = tempDir('atomic-recover');
+  const target = join(parent, 'last');
+  writeDirAtomicSync(target, { 'state.json': '{"epoch":2}' });
+  // Crash 1: killed while writing the temp folder.
+  mkdirSync(join(parent, '.last.tmp-123-abc'));
+  writeFileSync(join(parent, '.last.tmp-123-abc', 'state.json'), '{"epo');
+  recoverDirWrite(target);
+  assert.deepEqual(readdirSync(parent), ['last']);
+  // Crash 2: killed after the old folder was moved aside, before the new one was renamed in.
+  renameSync(target, join(parent, '.last.old-456-def'));
+  mkdirSync(join(parent, '.last.tmp-456-def'));
+  recoverDirWrite(target);
+  assert.deepEqual(readdirSync(parent), ['last']);
+  assert.equal(readFileSync(join(target, 'state.json'), 'utf8'), '{"epoch":2}');
 });
 
 test('run folders are named by UTC time and name, never clash, and hold metrics as JSON lines', () => {

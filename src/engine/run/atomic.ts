@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 
@@ -58,4 +58,19 @@ export function renameWithRetry(from: string, to: string, attempts = 5): void {
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50 * i);
     }
   }
+}
+
+/**
+ * Repairs what a crash inside writeDirAtomicSync can leave: a half-written
+ * temp folder (removed), or, if the crash fell between moving the old folder
+ * aside and renaming the new one in, no target but a complete old one (put back).
+ */
+export function recoverDirWrite(target: string): void {
+  const parent = dirname(target);
+  if (!existsSync(parent)) return;
+  const name = basename(target);
+  const leftovers = readdirSync(parent).filter((f) => f.startsWith(`.${name}.tmp-`) || f.startsWith(`.${name}.old-`));
+  const old = leftovers.filter((f) => f.startsWith(`.${name}.old-`)).sort().pop();
+  if (!existsSync(target) && old) renameWithRetry(join(parent, old), target);
+  for (const f of leftovers) rmSync(join(parent, f), { recursive: true, force: true });
 }
