@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PreprocessingSchema, type Preprocessing } from '../shared/preprocessing';
 import { tf } from './tf';
-import { loadLayersModelFromDir, ModelFileError } from './model/load';
+import { ModelFileError } from './model/load';
+import { loadClassifier } from './graph/saved';
 import { decodeSamples, type Sample } from './data/dataset';
 import { LABELS_JSON, PREPROCESSING_JSON, readLabels } from './run/saveModel';
 
@@ -22,17 +23,20 @@ export interface Classification {
 export async function classifyImages(modelDir: string, files: string[], topK = 3): Promise<Classification[]> {
   const labels = readJson(modelDir, LABELS_JSON, () => readLabels(modelDir));
   const pre = readJson(modelDir, PREPROCESSING_JSON, () => PreprocessingSchema.parse(JSON.parse(readFileSync(join(modelDir, PREPROCESSING_JSON), 'utf8'))) as Preprocessing);
-  const model = await loadLayersModelFromDir(modelDir);
+  // A Layers model, or a Graph fine-tune (frozen graph base.json → head model.json).
+  const model = await loadClassifier(modelDir);
   try {
-    const outputs = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+    const outputs = model.outputs;
     if (outputs !== labels.length) throw new ModelFileError(join(modelDir, LABELS_JSON), `${labels.length} labels for a model with ${outputs} outputs`);
     const samples: Sample[] = files.map((f) => ({ file: resolve(f), rel: f, label: -1 }));
     const decoded = await decodeSamples(samples, pre);
-    const probs = tf.tidy(() => {
-      if (decoded.samples.length === 0) return new Float32Array(0);
+    let probs: Float32Array = new Float32Array(0);
+    if (decoded.samples.length > 0) {
       const x = tf.tensor4d(decoded.pixels, [decoded.samples.length, pre.height, pre.width, pre.channels]);
-      return (model.predict(x) as tf.Tensor).dataSync() as Float32Array;
-    });
+      const p = await model.predict(x).finally(() => x.dispose());
+      probs = (await p.data()) as Float32Array;
+      p.dispose();
+    }
     const byFile = new Map<string, Classification>();
     decoded.samples.forEach((s, i) => {
       const row = Array.from(probs.subarray(i * labels.length, (i + 1) * labels.length));

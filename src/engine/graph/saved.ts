@@ -1,0 +1,116 @@
+// The saved form of a fine-tuned Graph model. A Graph model cannot be
+// extended with layers, so the run folder's model/ holds two models side by
+// side, written in one atomic folder write:
+//   model.json + weights.bin          the trained head, a plain Layers model that takes features
+//   base.json + base.weights.bin      a copy of the frozen Graph model (TF.js graph-model format)
+//   labels.json, preprocessing.json   as for every fine-tuned model
+// A copy rather than a pointer: the cache entry it came from may be evicted
+// or re-downloaded, and a run folder must keep working on its own.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Preprocessing } from '../../shared/preprocessing';
+import { tf } from '../tf';
+import { validateGraphModelDir } from '../model/graphArtifacts';
+import { loadGraphFeatureExtractor } from '../model/graphModel';
+import { loadLayersModelFromDir } from '../model/load';
+import { LABELS_JSON, MODEL_JSON, PREPROCESSING_JSON, WEIGHTS_BIN } from '../run/saveModel';
+import { writeDirAtomicSync } from '../run/atomic';
+
+/** The frozen base's model.json inside a fine-tuned model folder; its presence marks a Graph fine-tune. */
+export const BASE_JSON = 'base.json';
+export const BASE_WEIGHTS_BIN = 'base.weights.bin';
+
+export function isGraphFineTune(modelDir: string): boolean {
+  return existsSync(join(modelDir, BASE_JSON));
+}
+
+async function layersArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!artifacts?.weightSpecs || artifacts.weightData === undefined) throw new Error('model.save produced no weights');
+  return artifacts;
+}
+
+function bytesOf(data: tf.io.WeightData): Uint8Array {
+  return new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
+}
+
+/**
+ * Writes head + frozen base as one folder. The base is re-read through the
+ * validating loader (never copied file by file), so only what was checked
+ * reaches the run folder, in one shard.
+ */
+export async function saveGraphFineTune(head: tf.LayersModel, graphDir: string, dir: string, labels: string[], preprocessing: Preprocessing): Promise<void> {
+  const a = await layersArtifacts(head);
+  const base = await validateGraphModelDir(graphDir);
+  const headJson = {
+    format: 'layers-model',
+    generatedBy: a.generatedBy,
+    convertedBy: 'finetune-studio',
+    modelTopology: a.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: a.weightSpecs }],
+  };
+  const baseJson = {
+    format: 'graph-model',
+    convertedBy: 'finetune-studio (frozen base of a fine-tuned model)',
+    modelTopology: base.modelTopology,
+    weightsManifest: [{ paths: [BASE_WEIGHTS_BIN], weights: base.weightSpecs }],
+    ...(base.signature ? { signature: base.signature } : {}),
+    ...(base.userDefinedMetadata ? { userDefinedMetadata: base.userDefinedMetadata } : {}),
+    ...(base.modelInitializer ? { modelInitializer: base.modelInitializer } : {}),
+  };
+  writeDirAtomicSync(dir, {
+    [MODEL_JSON]: JSON.stringify(headJson),
+    [WEIGHTS_BIN]: bytesOf(a.weightData!),
+    [BASE_JSON]: JSON.stringify(baseJson),
+    [BASE_WEIGHTS_BIN]: new Uint8Array(base.weightData),
+    [LABELS_JSON]: JSON.stringify(labels, null, 2) + '\n',
+    [PREPROCESSING_JSON]: JSON.stringify(preprocessing, null, 2) + '\n',
+  });
+}
+
+/** A fine-tuned classifier, whichever kind: images [n,h,w,c] → probabilities [n, classes]. */
+export interface LoadedClassifier {
+  /** Number of classes the model outputs. */
+  outputs: number;
+  predict(images: tf.Tensor4D): Promise<tf.Tensor2D>;
+  dispose(): void;
+}
+
+/** Loads a fine-tuned model folder: a Layers model, or (with base.json) Graph extractor → head. */
+export async function loadClassifier(modelDir: string): Promise<LoadedClassifier> {
+  const head = await loadLayersModelFromDir(modelDir);
+  const shape = head.outputs[0].shape;
+  const outputs = shape[shape.length - 1] as number;
+  if (!isGraphFineTune(modelDir)) {
+    return { outputs, predict: async (x) => head.predict(x) as tf.Tensor2D, dispose: () => head.dispose() };
+  }
+  let extractor;
+  try {
+    extractor = await loadGraphFeatureExtractor(join(modelDir, BASE_JSON), { name: 'base' });
+  } catch (e) {
+    head.dispose();
+    throw e;
+  }
+  const ex = extractor;
+  return {
+    outputs,
+    predict: async (x) => {
+      const features = await ex.extract(x);
+      try {
+        return head.predict(features) as tf.Tensor2D;
+      } finally {
+        features.dispose();
+      }
+    },
+    dispose: () => {
+      head.dispose();
+      ex.dispose();
+    },
+  };
+}

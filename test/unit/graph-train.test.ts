@@ -1,0 +1,154 @@
+// Fine-tuning a Graph model end to end: runTraining dispatches a graph-model
+// folder to the frozen-extractor path, the head learns, the graph's weights
+// reach the saved model bit for bit, classify chains graph → head, resume
+// continues, and plans that would train the graph are refused in one line.
+// The graph is hand-written (tfjs cannot export Graph models from JS):
+// x[12×12×1] → Reshape[-1,144] → MatMul(W) → Relu, where W's columns average
+// the top, middle and bottom bands, so the features separate the dataset's classes.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrainEvent } from '../../src/shared/events';
+import type { TrainSpecInput } from '../../src/shared/trainSpec';
+import { runTraining, resumeTraining } from '../../src/engine/runTraining';
+import { classifyImages } from '../../src/engine/classify';
+import { GRAPH_HEAD_ONLY } from '../../src/engine/graphTraining';
+import { cpuBackend, PX, tempDir, writeDataset } from './run-fixtures';
+
+const FEATURES = 4;
+
+/** W[144×4]: three band averages plus one column of small fixed noise (a feature the head must learn to ignore). */
+function bandWeights(): Float32Array {
+  const w = new Float32Array(PX * PX * FEATURES);
+  for (let i = 0; i < PX * PX; i++) {
+    const band = Math.floor((Math.floor(i / PX) * 3) / PX);
+    w[i * FEATURES + band] = 3 / (PX * PX);
+    w[i * FEATURES + 3] = ((i * 37) % 11) / 110 - 0.05;
+  }
+  return w;
+}
+
+function writeGraphModel(): { dir: string; shard: Buffer } {
+  const dir = tempDir('graph-model');
+  const dims = (...sizes: number[]) => ({ dim: sizes.map((size) => ({ size: String(size) })) });
+  const nodes = [
+    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(-1, PX, PX, 1) } } },
+    { name: 'flat/shape', op: 'Const', attr: { dtype: { type: 'DT_INT32' }, value: { tensor: { dtype: 'DT_INT32', tensorShape: dims(2) } } } },
+    { name: 'flat', op: 'Reshape', input: ['x', 'flat/shape'], attr: { T: { type: 'DT_FLOAT' }, Tshape: { type: 'DT_INT32' } } },
+    { name: 'proj/w', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims(PX * PX, FEATURES) } } } },
+    { name: 'proj', op: 'MatMul', input: ['flat', 'proj/w'], attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } } },
+    { name: 'features', op: 'Relu', input: ['proj'], attr: { T: { type: 'DT_FLOAT' } } },
+  ];
+  const modelJson = {
+    format: 'graph-model',
+    generatedBy: '2.15.0',
+    convertedBy: 'finetune-studio test',
+    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
+    weightsManifest: [
+      {
+        paths: ['group1-shard1of1.bin'],
+        weights: [
+          { name: 'flat/shape', shape: [2], dtype: 'int32' },
+          { name: 'proj/w', shape: [PX * PX, FEATURES], dtype: 'float32' },
+        ],
+      },
+    ],
+  };
+  const shard = Buffer.concat([Buffer.from(new Int32Array([-1, PX * PX]).buffer), Buffer.from(bandWeights().buffer)]);
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
+  writeFileSync(join(dir, 'group1-shard1of1.bin'), shard);
+  return { dir, shard };
+}
+
+const graph = writeGraphModel();
+let data = '';
+before(async () => {
+  data = await writeDataset(tempDir('graph-data'), 12);
+});
+
+function spec(overrides: Partial<TrainSpecInput> = {}): TrainSpecInput {
+  return { modelDir: graph.dir, dataDir: data, runsDir: tempDir('graph-runs'), epochs: 12, batchSize: 8, learningRate: 0.1, validationSplit: 0.25, seed: 7, dropout: 0, ...overrides };
+}
+
+test('a Graph model trains a head on frozen features, saves graph + head, and classify chains them', async () => {
+  const events: TrainEvent[] = [];
+  const result = await runTraining(spec(), { onEvent: (e) => events.push(e), selectBackend: cpuBackend });
+  assert.equal(result.stopReason, 'completed');
+  assert.equal(result.epochs, 12);
+  // 3 classes: chance is 1/3; the band features make this easy.
+  assert.ok(result.valAccuracy >= 0.8, `val accuracy ${result.valAccuracy}`);
+  const epochs = events.filter((e) => e.type === 'epoch');
+  assert.ok(epochs[epochs.length - 1].loss < epochs[0].loss, 'training loss went down');
+
+  const plan = events.find((e) => e.type === 'plan');
+  assert.ok(plan && plan.type === 'plan');
+  assert.deepEqual(plan.trainableLayers.sort(), ['ft_head_dense', 'ft_head_dropout']);
+  assert.equal(plan.cut, 'features');
+  assert.equal(plan.featureCache, true);
+  assert.equal(plan.trainableParams, FEATURES * 3 + 3);
+  assert.equal(plan.totalParams, 2 + PX * PX * FEATURES + FEATURES * 3 + 3);
+  const features = events.filter((e) => e.type === 'progress' && e.stage === 'features');
+  assert.ok(features.length > 0 && features.at(-1)!.type === 'progress');
+
+  // The frozen graph reaches the run folder bit for bit; the source folder is untouched.
+  const modelDir = result.modelDir;
+  assert.deepEqual(readFileSync(join(modelDir, 'base.weights.bin')), graph.shard);
+  assert.deepEqual(readFileSync(join(graph.dir, 'group1-shard1of1.bin')), graph.shard);
+  assert.deepEqual(readdirSync(modelDir).sort(), ['base.json', 'base.weights.bin', 'labels.json', 'model.json', 'preprocessing.json', 'weights.bin']);
+  assert.equal(readFileSync(join(result.runDir, 'metrics.jsonl'), 'utf8').trim().split('\n').length, 12);
+  assert.equal(existsSync(join(result.runDir, 'checkpoints', 'best')), true);
+
+  const classes = ['top', 'middle', 'bottom'];
+  const files = classes.flatMap((c) => [0, 1, 2, 3].map((i) => join(data, c, `${i}.png`)));
+  const predictions = await classifyImages(modelDir, files, 2);
+  const correct = predictions.filter((p, i) => p.top[0]?.label === classes[Math.floor(i / 4)]).length;
+  assert.ok(correct >= 9, `classify got ${correct}/12 right: ${JSON.stringify(predictions.map((p) => p.top[0]?.label))}`);
+  for (const p of predictions) assert.ok(p.top.length === 2 && p.top[0].probability >= p.top[1].probability);
+});
+
+test('the on-disk feature store trains exactly like the in-memory one', async () => {
+  const memory = await runTraining(spec({ epochs: 3 }), { onEvent: () => {}, selectBackend: cpuBackend });
+  const disk = await runTraining(spec({ epochs: 3 }), { onEvent: () => {}, selectBackend: cpuBackend, cacheBudgetBytes: 1 });
+  assert.equal(disk.valLoss, memory.valLoss);
+  assert.deepEqual(disk.confusion.matrix, memory.confusion.matrix);
+});
+
+test('a cancelled Graph run resumes from its checkpoint and ends where an uninterrupted one does', async () => {
+  const straight = await runTraining(spec({ epochs: 4 }), { onEvent: () => {}, selectBackend: cpuBackend });
+  const controller = new AbortController();
+  const first = await runTraining(spec({ epochs: 4 }), {
+    onEvent: () => {},
+    selectBackend: cpuBackend,
+    signal: controller.signal,
+    onCheckpoint: (epoch) => epoch === 2 && controller.abort(),
+  });
+  assert.equal(first.stopReason, 'cancelled');
+  const resumed = await resumeTraining(first.runDir, { onEvent: () => {}, selectBackend: cpuBackend });
+  assert.equal(resumed.stopReason, 'completed');
+  assert.equal(resumed.epochs, 4);
+  assert.equal(resumed.valLoss, straight.valLoss);
+});
+
+test('plans that would train the graph, a cut, or augmentation are refused in one line, before a run folder exists', async () => {
+  const cases: [Partial<TrainSpecInput>, RegExp][] = [
+    [{ train: 'all' }, new RegExp(`^${GRAPH_HEAD_ONLY} \\(use --train head\\)$`)],
+    [{ train: 'top:2' }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
+    [{ train: ['features'] }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
+    [{ twoPhase: { headEpochs: 1, lrMultiplier: 0.1 } }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
+    [{ cut: 'proj' }, /^graph models have no cut layer: .*\(drop --cut proj\)$/],
+    [{ augment: true }, /^augmentation is not supported for graph models/],
+    [{ preprocessing: { height: 8, width: 8, channels: 1, channelOrder: 'rgb', range: { kind: 'unit' }, resize: 'stretch' } }, /^the graph model takes 12×12×1 images, but the preprocessing gives 8×8×1$/],
+  ];
+  for (const [overrides, message] of cases) {
+    const runsDir = tempDir('graph-refused');
+    const errors: string[] = [];
+    await assert.rejects(
+      runTraining(spec({ ...overrides, runsDir }), { onEvent: (e) => e.type === 'error' && errors.push(e.message), selectBackend: cpuBackend }),
+      (err: Error) => message.test(err.message),
+    );
+    assert.equal(errors.length, 1);
+    assert.match(errors[0], message);
+    assert.deepEqual(readdirSync(runsDir), [], `no run folder for ${JSON.stringify(overrides)}`);
+  }
+});
