@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, explorerContextMenu, runCommand, scenario, screenshot, session } from '../harness.mjs';
-import { dashboard, ensureDigits, setField } from './ui-helpers.mjs';
+import { dashboard, ensureDigits, setField, startRun } from './ui-helpers.mjs';
 
 describe('ui: fine-tune', () => {
   scenario('fine-tune the demo model on the digits folder from the Explorer', async ({ page }) => {
@@ -16,8 +16,7 @@ describe('ui: fine-tune', () => {
     await view.locator('#health-summary', { hasText: '5 classes' }).waitFor({ timeout: 60_000 });
     // The demo's own settings (src/engine/demo.ts): 10 epochs, batch 32, adam 1e-3, head only.
     await setField(view, 'hyper-epochs', 10);
-    await view.locator('#start:not([disabled])').waitFor();
-    await view.locator('#start').click();
+    await startRun(view);
     // Chart points appear while the run is still going.
     await view.locator('#charts-section[data-batches]:not([data-batches="0"])').waitFor({ timeout: 180_000 });
     const phase = await view.locator('#run-section').getAttribute('data-phase');

@@ -2,7 +2,7 @@
 // every epoch so far, and then continues live.
 import assert from 'node:assert/strict';
 import { describe, runCommand, scenario, screenshot } from '../harness.mjs';
-import { dashboard, setField } from './ui-helpers.mjs';
+import { dashboard, setField, startRun } from './ui-helpers.mjs';
 
 const statusEpoch = async (view) => Number(/epoch (\d+)\//.exec((await view.locator('#run-status').textContent()) ?? '')?.[1] ?? 0);
 
@@ -10,7 +10,7 @@ describe('ui: dashboard lifecycle', () => {
   scenario('hiding and reopening the dashboard mid-run shows the complete epoch history', async ({ page }) => {
     let view = await dashboard(page);
     await setField(view, 'hyper-epochs', 12);
-    await view.locator('#start:not([disabled])').click();
+    await startRun(view);
     await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });
     // Hide it: another editor in the same group discards the page (retainContextWhenHidden is off).
     await runCommand(page, 'Help: Welcome');

@@ -2,18 +2,19 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { contextMenuItem, describe, openPalette, runCommand, scenario, screenshot, waitForNotification } from '../harness.mjs';
+import { contextMenuItem, describe, explorerRow, openPalette, scenario, screenshot, waitForNotification } from '../harness.mjs';
 import { ensureDigits } from './ui-helpers.mjs';
 
 describe('ui: classify', () => {
   scenario('Classify with Fine-tuned Model names the digit of a sample PNG', async ({ page }) => {
     const digits = ensureDigits();
     const file = readdirSync(join(digits, 'validation', '7')).sort()[0];
-    // Open the file, then let the Explorer scroll to it (a long folder above it is virtualized).
+    // Open the file with the Explorer showing: it scrolls to and selects the
+    // active file (explorer.autoReveal), past the long folder above it.
+    await explorerRow(page, 'digits');
     const quickOpen = await openPalette(page);
     await quickOpen.fill(`digits/validation/7/${file}`); // without '>', the palette is Quick Open
     await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().click();
-    await runCommand(page, 'File: Reveal Active File in Explorer View');
     const row = page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: file }).first();
     await row.waitFor();
     await row.click({ button: 'right' });

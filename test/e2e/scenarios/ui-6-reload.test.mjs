@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { contextMenuItem, describe, runCommand, scenario, screenshot, session, treeRow, viewPane } from '../harness.mjs';
-import { dashboard, setField } from './ui-helpers.mjs';
+import { dashboard, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
 
 /** Trainer processes started from the extension installed for this session. */
 function trainers() {
@@ -16,7 +16,7 @@ describe('ui: reload mid-run', () => {
   scenario('a reload leaves no trainer behind, marks the run interrupted, and Resume finishes it', async ({ page }) => {
     let view = await dashboard(page);
     await setField(view, 'hyper-epochs', 8);
-    await view.locator('#start:not([disabled])').click();
+    await startRun(view);
     await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });
     assert.ok(trainers().length >= 1, 'a trainer runs during training');
 
@@ -27,7 +27,7 @@ describe('ui: reload mid-run', () => {
     while (trainers().length > 0 && Date.now() < deadline) await page.waitForTimeout(500);
     assert.deepEqual(trainers(), [], 'no trainer process outlives the reload');
 
-    await runCommand(page, 'Finetune: Focus on Runs View');
+    await runCommandSoon(page, 'Finetune: Focus on Runs View');
     const runs = await viewPane(page, 'Runs');
     const row = treeRow(runs, 'interrupted');
     await row.waitFor({ timeout: 30_000 });

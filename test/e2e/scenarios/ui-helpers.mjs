@@ -4,7 +4,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  explorerRow, runCommand, session, treeRow, viewPane,
+  explorerRow, openPalette, runCommand, session, treeRow, viewPane,
 } from '../harness.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 
@@ -60,4 +60,37 @@ export async function setField(view, id, value) {
   await input.fill(String(value));
   await input.press('Enter');
   await input.blur();
+}
+
+/**
+ * Presses Start and waits until the page shows the new run: its history
+ * cleared, so a wait for "epoch 2" cannot be met by the previous run's rows.
+ */
+export async function startRun(view) {
+  await view.locator('#start:not([disabled])').click();
+  await view.locator('#charts-section[data-epochs="0"]').waitFor({ state: 'attached', timeout: 30_000 });
+  await view.locator('#run-section[data-phase="starting"], #run-section[data-phase="running"]').first().waitFor({ state: 'attached', timeout: 30_000 });
+}
+
+/**
+ * runCommand, retried: right after a window reload the palette can open
+ * before the extensions' contributions are registered, and it does not
+ * refresh its list while open.
+ */
+export async function runCommandSoon(page, title, attempts = 6) {
+  for (let i = 1; ; i++) {
+    try {
+      const input = await openPalette(page);
+      await input.fill(`>${title}`);
+      const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: title }).first();
+      await row.waitFor({ state: 'visible', timeout: 5000 });
+      await row.click();
+      await input.waitFor({ state: 'hidden' });
+      return;
+    } catch (error) {
+      if (i >= attempts) throw error;
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(2000);
+    }
+  }
 }
