@@ -7,6 +7,7 @@ import { ProgressEvents } from '../../src/engine/train/progress';
 import { EarlyStopping, ReduceOnPlateau, type Callback } from '../../src/engine/train/callbacks';
 import { buildFeatureCache } from '../../src/engine/train/featureCache';
 import { Rng } from '../../src/engine/util/rng';
+import { NonFiniteLossError } from '../../src/engine/train/errors';
 import type { TensorSource } from '../../src/engine/train/source';
 import type { TrainEvent } from '../../src/shared/events';
 import { countPredictions, tinyData, tinyNet } from './train-fixtures';
@@ -169,4 +170,30 @@ test('reduce-on-plateau lowers the learning rate after patience epochs without i
   const probe: Callback = { onEpochEnd: (_logs, control) => void lrs.push(control.getLearningRate()) };
   await trainTiny({ seed: 4, cached: true, epochs: 5, callbacks: [flat, new ReduceOnPlateau(2, 0.5), probe] });
   assert.deepEqual(lrs, [0.01, 0.01, 0.005, 0.005, 0.0025]);
+});
+
+test('a NaN loss stops training with the epoch and batch, before any callback sees it', async () => {
+  const net = tinyNet(1);
+  const train = tinyData(24, 1);
+  const validation = tinyData(6, 2);
+  const epochsSeen: number[] = [];
+  let poison = false;
+  await assert.rejects(
+    fit({
+      model: net.suffix,
+      prefix: net.prefix,
+      optimizer: makeOptimizer('sgd', 0.01),
+      train,
+      validation,
+      batchSize: 8,
+      firstEpoch: 1,
+      lastEpoch: 3,
+      rng: new Rng(1),
+      // From the second batch of epoch 2 on, the pixels are NaN.
+      transform: (x) => (poison ? x.mul(NaN) : x.clone()),
+      callbacks: [{ onEpochEnd: (l) => void epochsSeen.push(l.epoch) }, { onBatchEnd: (l) => void (poison = l.epoch === 2) }],
+    }),
+    (err: Error) => err instanceof NonFiniteLossError && err.epoch === 2 && err.batch === 2 && /epoch 2, batch 2/.test(err.message),
+  );
+  assert.deepEqual(epochsSeen, [1]);
 });

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainSpec } from '../../shared/trainSpec';
 import type { EpochLogs } from '../train/callbacks';
-import { writeFileAtomicSync, writeJsonAtomicSync } from './atomic';
+import { writeFileAtomicSync, writeJsonAtomicSync, writing } from './atomic';
 import { sha256 } from './checkpoint';
 
 /** `20261129-014417` in UTC: run folders sort by start time. */
@@ -22,12 +22,14 @@ export class RunDir {
 
   /** Creates a fresh folder; a clash (two runs in the same second) gets a numeric suffix. */
   static create(runsDir: string, name: string, date = new Date()): RunDir {
-    mkdirSync(runsDir, { recursive: true });
-    const base = join(runsDir, `${timestamp(date)}-${name}`);
-    let dir = base;
-    for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
-    mkdirSync(dir);
-    return new RunDir(dir);
+    return writing('run folder in', runsDir, () => {
+      mkdirSync(runsDir, { recursive: true });
+      const base = join(runsDir, `${timestamp(date)}-${name}`);
+      let dir = base;
+      for (let i = 2; existsSync(dir); i++) dir = `${base}-${i}`;
+      mkdirSync(dir);
+      return new RunDir(dir);
+    });
   }
 
   /** An existing run folder, for a resume. */

@@ -10,3 +10,15 @@ export class CancelledError extends Error {
     super('cancelled before training started; nothing was saved');
   }
 }
+
+/** The loss became NaN or Infinity: training diverged. Names where, so the user can lower the learning rate. */
+export class NonFiniteLossError extends Error {
+  override name = 'NonFiniteLossError';
+  constructor(
+    readonly epoch: number,
+    readonly batch: number,
+    loss: number,
+  ) {
+    super(`training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch}; try a lower learning rate (checkpoints from earlier epochs are untouched)`);
+  }
+}

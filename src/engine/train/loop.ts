@@ -5,6 +5,7 @@ import { accuracy, crossEntropy } from './loss';
 import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
 import { evaluateLoss, runPrefix } from './evaluate';
+import { NonFiniteLossError } from './errors';
 
 export interface LabelledSource {
   x: TensorSource;
@@ -81,6 +82,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         }
         const indices = order.slice(b * batchSize, (b + 1) * batchSize);
         const [loss, acc] = trainStep(options, indices, weights);
+        // Stop before a non-finite loss reaches any callback, metric line or checkpoint.
+        if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, b + 1, loss);
         const logs: BatchLogs = {
           epoch,
           batch: b + 1,
