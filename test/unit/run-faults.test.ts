@@ -46,7 +46,7 @@ test('disk full while writing the epoch 2 checkpoint: clear error, epoch 1 check
   }) as typeof fs.writeFileSync;
   await assert.rejects(
     runTraining(spec(runs), { onEvent: (e) => void (e.type === 'epoch' && (epoch = e.epoch)), selectBackend: cpuBackend }),
-    /^cannot write folder .*last: no space left on device \(ENOSPC\)$/,
+    /^OutputError: cannot write folder .*last: no space left on device \(ENOSPC\)$/,
   );
   fs.writeFileSync = realWriteFileSync;
   const [run] = readdirSync(runs);
