@@ -71,3 +71,16 @@ test('a resumed run starts its chart with the epochs already logged', () => {
   store.applyEvent({ type: 'epoch', epoch: 3, epochs: 5, loss: 0.2, accuracy: 0.9, valLoss: 0.3, valAccuracy: 0.92, lr: 0.001, elapsedMs: 1, etaMs: 1 });
   assert.deepEqual(store.epochs.toArray().map((p) => p.epoch), [1, 2, 3]);
 });
+
+test('a Graph model trains a head on its features: no cut, plan head', () => {
+  const store = new HostStore();
+  store.setModel('/models/mobilenet-v3-fv', { name: 'fv', format: 'graph', layers: [], totalParams: 0, trainableParams: 0, inputShape: [null, 224, 224, 3], defaultCut: null });
+  store.setDataset('/data', 'data');
+  store.setHealth('/data', null, null);
+  const built = buildSpec(store, '/runs', undefined);
+  assert.ok(built.ok, JSON.stringify(built));
+  if (built.ok) {
+    assert.equal(built.spec.cut, undefined);
+    assert.equal(built.spec.train, 'head');
+  }
+});

@@ -11,7 +11,8 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
   const m = store.model;
   const plan = store.plan;
   if (!m || !plan) return { ok: false, reason: 'Open a model first.' };
-  if (m.summary.format !== 'layers') return { ok: false, reason: 'This model is a Graph model; only Layers models can be fine-tuned here.' };
+  // A Graph model is a frozen feature extractor: only a new head trains on its output.
+  const graph = m.summary.format === 'graph';
   const data = store.dataset;
   if (!data) return { ok: false, reason: 'Choose a dataset folder first.' };
   if (data.view.scanning) return { ok: false, reason: 'The dataset is still being scanned.' };
@@ -21,8 +22,8 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
     modelDir: m.dir,
     dataDir: data.dir,
     runsDir,
-    cut: m.summary.layers[plan.cut]?.name,
-    train: toTrainPlan(m.planModel, plan),
+    cut: graph ? undefined : m.summary.layers[plan.cut]?.name,
+    train: graph ? 'head' : toTrainPlan(m.planModel, plan),
     optimizer: h.optimizer,
     learningRate: h.learningRate,
     batchSize: h.batchSize,
