@@ -1,15 +1,17 @@
-import { resolve } from 'node:path';
 import { loadLayersModelFromDir } from '../engine/model/load';
+import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
+import { detectModelFormat } from '../engine/sources/resolve';
+import { resolveModelArg } from './modelArg';
 import { summarizeModel } from '../engine/model/summary';
 import { parse, requireString } from './args';
 
 export async function summaryCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { model: { type: 'string' }, json: { type: 'boolean' } });
-  const dir = resolve(requireString(values.model, '--model'));
-  const model = await loadLayersModelFromDir(dir);
-  const summary = summarizeModel(model);
+  // A catalog id or model.json URL is pulled into the cache first (progress on stderr).
+  const { dir } = await resolveModelArg(requireString(values.model, '--model'));
+  const summary = (await detectModelFormat(dir)) === 'graph' ? await graphSummary(dir) : await layersSummary(dir);
   if (values.json) {
-    process.stdout.write(JSON.stringify({ layers: summary.layers, totalParams: summary.totalParams, trainableParams: summary.trainableParams }) + '\n');
+    process.stdout.write(JSON.stringify({ layers: summary.layers, totalParams: summary.totalParams, trainableParams: summary.trainableParams, ...(summary.graph ? { graph: summary.graph } : {}) }) + '\n');
     return 0;
   }
   const rows = summary.layers.map((l) => [
@@ -26,6 +28,28 @@ export async function summaryCommand(args: string[]): Promise<number> {
   lines.push('', `Total params: ${summary.totalParams.toLocaleString('en-US')}`, `Trainable params: ${summary.trainableParams.toLocaleString('en-US')}`);
   lines.push(`Non-trainable params: ${(summary.totalParams - summary.trainableParams).toLocaleString('en-US')}`);
   if (summary.defaultCut) lines.push(`Default cut: ${summary.defaultCut}`);
+  if (summary.graph) {
+    const io = (t: { name: string; shape: (number | null)[]; dtype: string }) => `${t.name} ${JSON.stringify(t.shape).replace(/null/g, 'None')} ${t.dtype}`;
+    lines.push(`Graph model (frozen feature extractor; only a new head trains): ${summary.graph.nodeCount} nodes`);
+    for (const t of summary.graph.inputs) lines.push(`  input:  ${io(t)}`);
+    for (const t of summary.graph.outputs) lines.push(`  output: ${io(t)}`);
+  }
   process.stdout.write(lines.join('\n') + '\n');
   return 0;
+}
+
+async function layersSummary(dir: string) {
+  const model = await loadLayersModelFromDir(dir);
+  try {
+    return summarizeModel(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** A Graph model is validated, probed once (to learn its output shape) and summarized as one frozen row. */
+async function graphSummary(dir: string) {
+  const extractor = await loadGraphFeatureExtractor(dir);
+  extractor.dispose();
+  return extractor.summary;
 }

@@ -6,8 +6,10 @@ import { resumeTraining, runTraining, type RunTrainingOptions } from '../engine/
 import { optionalNumber, parse, parsePlan, requireString } from './args';
 import { UsageError } from './errors';
 import { EventPrinter, printResult, resultJson } from './report';
+import { resolveModelArg } from './modelArg';
+import { readModelPreprocessing } from '../engine/run/saveModel';
 
-export const TRAIN_USAGE = `finetune train --model DIR --data DIR [--cut LAYER] [--train head|top:K|all|A,B]
+export const TRAIN_USAGE = `finetune train --model DIR|ID|URL --data DIR [--cut LAYER] [--train head|top:K|all|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
   [--patience N] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
 finetune train --resume RUNDIR [--json]`;
@@ -41,11 +43,14 @@ export async function trainCommand(args: string[]): Promise<number> {
   const optimizer = values.optimizer;
   if (optimizer !== undefined && !['adam', 'sgd', 'rmsprop'].includes(optimizer)) throw new UsageError(`--optimizer ${optimizer}: expected adam, sgd or rmsprop`);
   if (values['class-weights'] !== undefined && !['balanced', 'none'].includes(values['class-weights'])) throw new UsageError(`--class-weights ${values['class-weights']}: expected balanced or none`);
+  const dataDir = resolve(requireString(values.data, '--data')); // checked before any download
+  // A catalog id or model.json URL is pulled into the cache first (progress on stderr).
+  const model = await resolveModelArg(requireString(values.model, '--model'));
   const spec: TrainSpecInput = {
-    modelDir: resolve(requireString(values.model, '--model')),
-    dataDir: resolve(requireString(values.data, '--data')),
+    modelDir: model.dir,
+    dataDir,
     runsDir: resolve(values.runs ?? '.finetune/runs'),
-    cut: values.cut,
+    cut: values.cut ?? model.entry?.defaultCut ?? undefined,
     train: parsePlan(values.train),
     optimizer: optimizer as TrainSpecInput['optimizer'],
     learningRate: optionalNumber(values.lr, '--lr'),
@@ -58,6 +63,8 @@ export async function trainCommand(args: string[]): Promise<number> {
     augment: values.augment,
     backend: parseBackend(values.backend),
     name: values.name,
+    // Downloaded catalog models carry no preprocessing.json; the catalog entry says how they were trained.
+    preprocessing: model.entry && !readModelPreprocessing(model.dir) ? model.entry.preprocessing : undefined,
   };
   const result = await trainWithCli((o) => runTraining(spec, o), { json: values.json === true });
   if (values.json) process.stdout.write(resultJson(result) + '\n');
