@@ -81,7 +81,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
       trainableParams: head.countParams(),
       totalParams: extractor.summary.totalParams + head.countParams(),
       featureCache: true,
-      boundary: [],
+      boundary: [output],
     });
 
     if (!runDir) {
