@@ -111,11 +111,24 @@ export class App implements vscode.Disposable {
     if (this.training.active) return;
     this.store.setDataset(dir, path.basename(dir));
     const { validationSplit, seed } = this.store.hyper;
+    const scan = this.utility.request('health', { dataDir: dir, validationSplit, seed });
+    // A big folder takes a while: after a moment, show progress with a Cancel,
+    // which ends the utility process (the next request starts a fresh one).
+    let finished = false;
+    const slow = setTimeout(() => {
+      if (finished) return;
+      void vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Finetune: scanning ${path.basename(dir)}…`, cancellable: true }, (_p, token) => {
+        token.onCancellationRequested(() => void this.utility.dispose());
+        return scan.catch(() => undefined);
+      });
+    }, 1500);
     try {
-      const health = await this.utility.request('health', { dataDir: dir, validationSplit, seed });
-      this.store.setHealth(dir, health, null);
+      this.store.setHealth(dir, await scan, null);
     } catch (error) {
       this.store.setHealth(dir, null, error instanceof Error ? error.message : String(error));
+    } finally {
+      finished = true;
+      clearTimeout(slow);
     }
   }
 
