@@ -69,7 +69,7 @@ export function augmentBatch(x: tf.Tensor4D, rng: Rng, options: AugmentOptions =
     // One image per call: tfjs-backend-cpu 4.22's Transform kernel returns after
     // the first image of a batch (a `return` inside its batch loop), leaving the
     // rest as fill values.
-    const images = tf.split(x, batch, 0).map((image, i) =>
+    const images = (tf.split(x, batch, 0) as tf.Tensor4D[]).map((image, i) =>
       tf.image.transform(image, tf.tensor2d(rows.slice(i * 8, i * 8 + 8), [1, 8]), 'bilinear', 'nearest'),
     );
     const moved = images.length === 1 ? images[0] : tf.concat(images, 0);
