@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, explorerContextMenu, runCommand, scenario, screenshot, session } from '../harness.mjs';
-import { dashboard, ensureDigits, setField, startRun } from './ui-helpers.mjs';
+import { describe, explorerContextMenu, scenario, screenshot, session } from '../harness.mjs';
+import { dashboard, ensureDigits, setField, startRun, runCommandSoon } from './ui-helpers.mjs';
 
 describe('ui: fine-tune', () => {
   scenario('fine-tune the demo model on the digits folder from the Explorer', async ({ page }) => {
@@ -41,6 +41,6 @@ describe('ui: fine-tune', () => {
     const name = ((await link.textContent()) ?? '').split('/').pop();
     await link.click();
     await page.locator('.tabs-container .tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
-    await runCommand(page, 'View: Close Editor'); // the image, which is the active editor now
+    await runCommandSoon(page, 'View: Close Editor'); // the image, which is the active editor now
   });
 });

@@ -1,8 +1,8 @@
 // Scenario 4: hide the dashboard mid-run and reopen it → the chart holds
 // every epoch so far, and then continues live.
 import assert from 'node:assert/strict';
-import { describe, runCommand, scenario, screenshot } from '../harness.mjs';
-import { dashboard, setField, startRun } from './ui-helpers.mjs';
+import { describe, scenario, screenshot } from '../harness.mjs';
+import { dashboard, setField, startRun, runCommandSoon } from './ui-helpers.mjs';
 
 const statusEpoch = async (view) => Number(/epoch (\d+)\//.exec((await view.locator('#run-status').textContent()) ?? '')?.[1] ?? 0);
 
@@ -13,7 +13,7 @@ describe('ui: dashboard lifecycle', () => {
     await startRun(view);
     await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });
     // Hide it: another editor in the same group discards the page (retainContextWhenHidden is off).
-    await runCommand(page, 'Help: Welcome');
+    await runCommandSoon(page, 'Help: Welcome');
     await page.waitForTimeout(4000);
     view = await dashboard(page);
     const rows = await view.locator('#epoch-rows tr').count();

@@ -12,6 +12,7 @@ describe('ui: classify', () => {
     // Open the file with the Explorer showing: it scrolls to and selects the
     // active file (explorer.autoReveal), past the long folder above it.
     await explorerRow(page, 'digits');
+    await page.locator('.part.statusbar').click({ position: { x: 420, y: 10 } }); // focus on the workbench, not a webview
     const quickOpen = await openPalette(page);
     await quickOpen.fill(`digits/validation/7/${file}`); // without '>', the palette is Quick Open
     await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().click();

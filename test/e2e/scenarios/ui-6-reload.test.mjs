@@ -3,7 +3,7 @@
 // whole epoch history in the chart.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { contextMenuItem, describe, runCommand, scenario, screenshot, session, treeRow, viewPane } from '../harness.mjs';
+import { contextMenuItem, describe, scenario, screenshot, session, treeRow, viewPane } from '../harness.mjs';
 import { dashboard, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
 
 /** Trainer processes started from the extension installed for this session. */
@@ -20,7 +20,7 @@ describe('ui: reload mid-run', () => {
     await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });
     assert.ok(trainers().length >= 1, 'a trainer runs during training');
 
-    await runCommand(page, 'Developer: Reload Window');
+    await runCommandSoon(page, 'Developer: Reload Window');
     await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
     // Deactivation ends the trainer (disconnect → SIGTERM → SIGKILL within ~3 s).
     const deadline = Date.now() + 15_000;

@@ -4,7 +4,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  explorerRow, openPalette, runCommand, session, treeRow, viewPane,
+  explorerRow, session, treeRow, viewPane,
 } from '../harness.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 
@@ -17,10 +17,10 @@ export function ensureDigits() {
 
 /** Opens the demo model through the palette and returns the Layers pane once its rows show. */
 export async function openDemoModel(page) {
-  await runCommand(page, 'Finetune: Open Demo Model');
+  await runCommandSoon(page, 'Finetune: Open Demo Model');
   // Focusing the view opens the sidebar without toggling it (clicking an
   // active container's icon would close it).
-  await runCommand(page, 'Finetune: Focus on Layers View');
+  await runCommandSoon(page, 'Finetune: Focus on Layers View');
   const pane = await viewPane(page, 'Layers');
   await treeRow(pane, 'conv2').waitFor({ state: 'visible', timeout: 60_000 });
   return pane;
@@ -29,7 +29,7 @@ export async function openDemoModel(page) {
 /** The dashboard's page, opened from the palette when it is not showing. */
 export async function dashboard(page) {
   const tab = page.locator('.tabs-container .tab', { hasText: 'Finetune Dashboard' });
-  if ((await tab.count()) === 0) await runCommand(page, 'Finetune: Show Dashboard');
+  if ((await tab.count()) === 0) await runCommandSoon(page, 'Finetune: Show Dashboard');
   await tab.first().waitFor();
   await tab.first().click();
   // Only our webview: an image preview is a (visible) webview too.
@@ -80,7 +80,9 @@ export async function startRun(view) {
 export async function runCommandSoon(page, title, attempts = 6) {
   for (let i = 1; ; i++) {
     try {
-      const input = await openPalette(page);
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 4000 });
       await input.fill(`>${title}`);
       const row = page.locator('.quick-input-list .monaco-list-row .label-name', { hasText: title }).first();
       await row.waitFor({ state: 'visible', timeout: 5000 });
@@ -90,7 +92,10 @@ export async function runCommandSoon(page, title, attempts = 6) {
     } catch (error) {
       if (i >= attempts) throw error;
       await page.keyboard.press('Escape');
-      await page.waitForTimeout(2000);
+      // F1 can be swallowed while a webview holds the focus: move it to the
+      // workbench (an empty stretch of the status bar) and try again.
+      await page.locator('.part.statusbar').click({ position: { x: 420, y: 10 } }).catch(() => {});
+      await page.waitForTimeout(1000);
     }
   }
 }
