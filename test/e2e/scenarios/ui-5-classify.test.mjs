@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { contextMenuItem, describe, explorerRow, openPalette, scenario, screenshot, waitForNotification } from '../harness.mjs';
-import { ensureDigits } from './ui-helpers.mjs';
+import { ensureDigits, focusWorkbench } from './ui-helpers.mjs';
 
 describe('ui: classify', () => {
   scenario('Classify with Fine-tuned Model names the digit of a sample PNG', async ({ page }) => {
@@ -11,8 +11,9 @@ describe('ui: classify', () => {
     const file = readdirSync(join(digits, 'validation', '7')).sort()[0];
     // Open the file with the Explorer showing: it scrolls to and selects the
     // active file (explorer.autoReveal), past the long folder above it.
+    await focusWorkbench(page);
     await explorerRow(page, 'digits');
-    await page.locator('.part.statusbar').click({ position: { x: 420, y: 10 } }); // focus on the workbench, not a webview
+    await focusWorkbench(page);
     const quickOpen = await openPalette(page);
     await quickOpen.fill(`digits/validation/7/${file}`); // without '>', the palette is Quick Open
     await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().click();

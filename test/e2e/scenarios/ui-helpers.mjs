@@ -99,3 +99,8 @@ export async function runCommandSoon(page, title, attempts = 6) {
     }
   }
 }
+
+/** Moves keyboard focus from a webview to the workbench, so keybindings (F1, Ctrl+Shift+E) reach it. */
+export async function focusWorkbench(page) {
+  await page.locator('.part.statusbar').click({ position: { x: 420, y: 10 } }).catch(() => {});
+}
