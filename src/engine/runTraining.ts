@@ -34,6 +34,8 @@ export interface RunTrainingOptions {
   fromScratch?: boolean;
   /** Bytes of cached activations to keep in memory before spilling to disk. */
   cacheBudgetBytes?: number;
+  /** Images decoded at a time on the feature-cache path (memory bound; default 256). */
+  decodeChunk?: number;
   /** Replaces backend selection (tests pin the cpu backend without probing native packages). */
   selectBackend?: typeof selectBackend;
   /** Called after each checkpoint is on disk (tests use it to stop at a known point). */
@@ -156,7 +158,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const specHash = runDir.specHash();
   let inputs: PreparedInputs | undefined;
   try {
-    inputs = await prepareInputs({ dataset, pre, split, useCache, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, emit, signal: options.signal });
+    inputs = await prepareInputs({ dataset, pre, split, useCache, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal });
     const trained = split ? split.suffix : model;
     const target = trainingBackend(backend.name, trained);
     if (target.reason && (useCache || !split)) {

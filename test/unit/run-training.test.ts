@@ -73,7 +73,8 @@ test('the feature cache (memory or disk) gives the same metrics as no cache', as
   assert.equal(planOf(cached.events).featureCache, true);
   assert.equal(planOf(uncached.events).featureCache, false);
   const events: TrainEvent[] = [];
-  const onDisk = await runTraining(spec({ train: 'top:1' }), { onEvent: (e) => events.push(e), selectBackend: cpuBackend, cacheBudgetBytes: 1 });
+  // On disk, and decoded 5 images at a time (bounded pixel memory).
+  const onDisk = await runTraining(spec({ train: 'top:1' }), { onEvent: (e) => events.push(e), selectBackend: cpuBackend, cacheBudgetBytes: 1, decodeChunk: 5 });
   const a = metrics(cached.events);
   for (const other of [metrics(uncached.events), metrics(events)]) {
     a.forEach((row, i) => row.forEach((v, j) => assert.ok(Math.abs(v - other[i][j]) < 1e-5, `epoch ${i + 1}: ${v} vs ${other[i][j]}`)));

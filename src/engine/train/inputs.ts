@@ -3,9 +3,12 @@ import type { TrainEvent } from '../../shared/events';
 import type { Preprocessing } from '../../shared/preprocessing';
 import { tf } from '../tf';
 import { decodeSamples, type Dataset, type Sample } from '../data/dataset';
-import { buildFeatureCache } from './featureCache';
+import { cacheBytes, createFeatureStore, DEFAULT_CACHE_BUDGET_BYTES, extractInto } from './featureCache';
 import type { LabelledSource } from './loop';
 import { MemorySource, type TensorSource } from './source';
+
+/** Images decoded at a time on the feature-cache path: bounds pixel memory whatever the dataset size. */
+export const DECODE_CHUNK = 256;
 
 export interface PreparedInputs {
   train: LabelledSource;
@@ -22,47 +25,96 @@ export interface PrepareOptions {
   batchSize: number;
   cacheDir: string;
   cacheBudgetBytes?: number;
+  /** Images decoded per chunk on the feature-cache path (default DECODE_CHUNK). */
+  decodeChunk?: number;
   emit: (event: TrainEvent) => void;
   signal?: AbortSignal;
 }
 
+interface Prepared {
+  x: TensorSource;
+  samples: Sample[];
+}
+
 /**
- * Decodes the train and validation images and, with the feature cache, runs
- * the frozen prefix over them once, after which the pixels are dropped. Files
- * that fail to decode are skipped with a warning; they never abort the run.
+ * Decodes the train and validation images. With the feature cache, images are
+ * decoded a chunk at a time and run through the frozen prefix right away, so
+ * only activations are kept. Files that fail to decode are skipped with a
+ * warning; they never abort the run.
  */
 export async function prepareInputs(options: PrepareOptions): Promise<PreparedInputs> {
-  const { dataset, pre, emit } = options;
-  const shape = [pre.height, pre.width, pre.channels];
-  const all = [...dataset.train, ...dataset.validation];
-  const decodeProgress = progressReporter('decode', emit);
-  const train = await decodeSamples(dataset.train, pre, { signal: options.signal, onProgress: (d) => decodeProgress(d, all.length) });
-  const validation = await decodeSamples(dataset.validation, pre, { signal: options.signal, onProgress: (d) => decodeProgress(dataset.train.length + d, all.length) });
-  for (const s of [...train.skipped, ...validation.skipped]) emit({ type: 'log', level: 'warn', message: `Skipped ${s.file}: ${s.reason}` });
-  if (train.samples.length === 0 || validation.samples.length === 0) throw new Error('no image could be decoded in the training or validation set');
-
-  let trainX: TensorSource = new MemorySource([train.pixels], [shape], train.samples.length);
-  let validationX: TensorSource = new MemorySource([validation.pixels], [shape], validation.samples.length);
-  if (options.useCache && options.split) {
-    mkdirSync(options.cacheDir, { recursive: true });
-    const featureProgress = progressReporter('features', emit);
-    [trainX, validationX] = await buildFeatureCache(
-      options.split.prefix,
-      [
-        { name: 'train', pixels: trainX },
-        { name: 'validation', pixels: validationX },
-      ],
-      { batchSize: options.batchSize, dir: options.cacheDir, budgetBytes: options.cacheBudgetBytes, onProgress: featureProgress, signal: options.signal },
-    );
+  const { dataset } = options;
+  const total = dataset.train.length + dataset.validation.length;
+  const decodeProgress = progressReporter('decode', options.emit);
+  const featureProgress = progressReporter('features', options.emit);
+  const counters = { decoded: 0, extracted: 0 };
+  const prepared: Prepared[] = [];
+  try {
+    for (const [name, samples] of [['train', dataset.train], ['validation', dataset.validation]] as const) {
+      const one = options.useCache && options.split
+        ? await decodeAndExtract(name, samples, options.split.prefix, options, total, counters, decodeProgress, featureProgress)
+        : await decodeOnly(samples, options, (done) => decodeProgress(counters.decoded + done, total)).then((p) => ((counters.decoded += samples.length), p));
+      prepared.push(one);
+    }
+  } catch (err) {
+    prepared.forEach((p) => p.x.dispose());
+    throw err;
+  }
+  const [train, validation] = prepared;
+  if (train.samples.length === 0 || validation.samples.length === 0) {
+    prepared.forEach((p) => p.x.dispose());
+    throw new Error('no image could be decoded in the training or validation set');
   }
   return {
-    train: { x: trainX, y: Int32Array.from(train.samples, (s) => s.label) },
-    validation: { x: validationX, y: Int32Array.from(validation.samples, (s) => s.label), samples: validation.samples },
-    dispose: () => {
-      trainX.dispose();
-      validationX.dispose();
-    },
+    train: { x: train.x, y: Int32Array.from(train.samples, (s) => s.label) },
+    validation: { x: validation.x, y: Int32Array.from(validation.samples, (s) => s.label), samples: validation.samples },
+    dispose: () => prepared.forEach((p) => p.x.dispose()),
   };
+}
+
+async function decodeOnly(samples: Sample[], options: PrepareOptions, onProgress: (done: number) => void): Promise<Prepared> {
+  const { pre } = options;
+  const decoded = await decodeSamples(samples, pre, { signal: options.signal, onProgress });
+  warnSkipped(decoded.skipped, options.emit);
+  return { x: new MemorySource([decoded.pixels], [[pre.height, pre.width, pre.channels]], decoded.samples.length), samples: decoded.samples };
+}
+
+async function decodeAndExtract(
+  name: string,
+  samples: Sample[],
+  prefix: tf.LayersModel,
+  options: PrepareOptions,
+  total: number,
+  counters: { decoded: number; extracted: number },
+  decodeProgress: (done: number, total: number) => void,
+  featureProgress: (done: number, total: number) => void,
+): Promise<Prepared> {
+  const inMemory = cacheBytes(prefix, total) <= (options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+  if (!inMemory) mkdirSync(options.cacheDir, { recursive: true });
+  const store = createFeatureStore(prefix, samples.length, inMemory, options.cacheDir, name);
+  const kept: Sample[] = [];
+  try {
+    const size = options.decodeChunk ?? DECODE_CHUNK;
+    for (let start = 0; start < samples.length; start += size) {
+      const chunk = samples.slice(start, start + size);
+      const pixels = await decodeOnly(chunk, options, (done) => decodeProgress(counters.decoded + done, total));
+      counters.decoded += chunk.length;
+      kept.push(...pixels.samples);
+      const base = counters.extracted;
+      await extractInto(prefix, pixels.x, store, { batchSize: options.batchSize, signal: options.signal, onProgress: (done) => featureProgress(base + done, total) });
+      counters.extracted += chunk.length; // skipped files count as done
+      featureProgress(counters.extracted, total);
+      pixels.x.dispose();
+    }
+  } catch (err) {
+    store.dispose();
+    throw err;
+  }
+  return { x: store, samples: kept };
+}
+
+function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: TrainEvent) => void): void {
+  for (const s of skipped) emit({ type: 'log', level: 'warn', message: `Skipped ${s.file}: ${s.reason}` });
 }
 
 /** `progress` events with an ETA from the rate so far, at most about 8 per second (and always the last). */
