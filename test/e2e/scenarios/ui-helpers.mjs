@@ -26,16 +26,27 @@ export async function openDemoModel(page) {
   return pane;
 }
 
-/** The dashboard's page, opened from the palette when it is not showing. */
-export async function dashboard(page) {
+/**
+ * The dashboard's page (a playwright Frame), opened from the palette when it
+ * is not showing. It is found by its content rather than by iframe
+ * attributes: other webviews (an image preview) may be visible too, and a
+ * hidden dashboard's page is discarded, so at most one frame matches.
+ */
+export async function dashboard(page, { timeout = 60_000 } = {}) {
   const tab = page.locator('.tabs-container .tab', { hasText: 'Finetune Dashboard' });
   if ((await tab.count()) === 0) await runCommandSoon(page, 'Finetune: Show Dashboard');
   await tab.first().waitFor();
   await tab.first().click();
-  // Only our webview: an image preview is a (visible) webview too.
-  const view = page.frameLocator('iframe.webview.ready[src*="extensionId=finetune-studio"] >> visible=true').frameLocator('iframe');
-  await view.locator('body[data-ready="true"]').waitFor({ timeout: 30_000 });
-  return view;
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      const found = await frame.locator('body[data-ready="true"] #run-section').count().catch(() => 0);
+      if (found > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error('the dashboard page did not become ready');
+    await page.waitForTimeout(250);
+  }
 }
 
 /** The number the dashboard shows as trainable params. */
