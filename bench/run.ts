@@ -11,6 +11,7 @@ import { extractionRate } from './extraction';
 import { sampledTrainingRate, timedRun } from './measure';
 import { runPytorchPeer } from './peer';
 import { printReport, type Row } from './report';
+import { runUiBench } from './ui-bench';
 
 const { values } = parseArgs({
   options: {
@@ -88,6 +89,13 @@ async function main() {
       const frozen = figures.frozenBase as { cachedSeconds: number } | undefined;
       if (frozen) rows.push({ name: '  ratio: tfjs cached / PyTorch loop (target ≤ 0.2)', value: frozen.cachedSeconds / loop, unit: '×' });
     }
+  }
+
+  if (wants('ui')) {
+    // Layers tree (InceptionV3) and host event-loop lag while training; also writes bench/results/ui-<time>.json.
+    const ui = await runUiBench({ reps: quick ? 5 : 20 });
+    figures.ui = ui.figures;
+    rows.push(...ui.rows);
   }
 
   printReport(rows);
