@@ -5,7 +5,7 @@
 // a new head (dropout + dense softmax) trains on them with the same loop,
 // callbacks, checkpoints and run folder as a Layers run.
 import { basename, join } from 'node:path';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import type { RunResult } from '../shared/events';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { TrainSpec } from '../shared/trainSpec';
@@ -21,12 +21,10 @@ import { readModelPreprocessing } from './run/saveModel';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
-import { prepareInputs } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
-import { DEFAULT_CACHE_BUDGET_BYTES } from './train/featureCache';
-import { DiskStore, MemoryStore, type GrowableSource, type TensorSource } from './train/source';
 import { findCatalogEntry } from './sources/catalog';
 import { saveGraphFineTune } from './graph/saved';
+import { extractGraphFeatures, type GraphFeatures } from './graph/features';
 import type { RunTrainingOptions } from './runTraining';
 
 /** Where a resumed run continues (the same shape runTraining passes). */
@@ -56,7 +54,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
   const extractor = await loadGraphFeatureExtractor(spec.modelDir);
   let head: tf.LayersModel | undefined;
   let runDir = resume?.runDir;
-  const sources: TensorSource[] = [];
+  let features: GraphFeatures | undefined;
   try {
     const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
     emit({ type: 'health', report: dataset.health });
@@ -89,16 +87,8 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
       runDir.writeSpec(spec);
     }
     const rd = runDir;
-    const pixels = await prepareInputs({ dataset, pre, split: null, useCache: false, batchSize: spec.batchSize, cacheDir: rd.cacheDir, emit, signal: options.signal });
-    let features: GrowableSource[];
-    try {
-      features = await extractFeatures(extractor, [pixels.train.x, pixels.validation.x], spec.batchSize, rd.cacheDir, options);
-    } finally {
-      pixels.dispose(); // the pixels are not needed once the features exist
-    }
-    sources.push(...features);
-    const train = { x: features[0], y: pixels.train.y };
-    const validation = { x: features[1], y: pixels.validation.y, samples: pixels.validation.samples };
+    features = await extractGraphFeatures(dataset, { extractor, pre, batchSize: spec.batchSize, cacheDir: rd.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, emit, signal: options.signal });
+    const { train, validation } = features;
 
     if (resume) restoreWeights(head, resume.checkpoint.weights, join(rd.checkpointsDir, 'last'));
     const outcome = await runPhases({
@@ -134,7 +124,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
     emit({ type: 'done', result });
     return result;
   } finally {
-    sources.forEach((s) => s.dispose());
+    features?.dispose();
     tf.dispose([...(resume?.checkpoint.weights ?? []), ...(resume?.bestWeights ?? []), ...(resume?.checkpoint.optimizer.map((o) => o.tensor) ?? [])]);
     if (runDir) rmSync(runDir.cacheDir, { recursive: true, force: true });
     head?.dispose();
@@ -150,52 +140,6 @@ function buildHead(width: number, numClasses: number, dropout: number, seed: num
     .dense({ units: numClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed }), biasInitializer: 'zeros', name: `${HEAD_PREFIX}dense` })
     .apply(dropped) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: out, name: `${HEAD_PREFIX}graph_head` });
-}
-
-/**
- * Runs the frozen graph once over every image, in batches, into memory (or
- * disk files above the budget): the Graph counterpart of buildFeatureCache.
- */
-async function extractFeatures(
-  extractor: GraphFeatureExtractor,
-  pixels: TensorSource[],
-  batchSize: number,
-  cacheDir: string,
-  options: RunTrainingOptions,
-): Promise<GrowableSource[]> {
-  const width = extractor.featureShape[1];
-  const total = pixels.reduce((n, p) => n + p.size, 0);
-  const inMemory = total * width * 4 <= (options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
-  if (!inMemory) mkdirSync(cacheDir, { recursive: true });
-  const stores: GrowableSource[] = [];
-  const started = performance.now();
-  let done = 0;
-  let lastEvent = -Infinity;
-  try {
-    for (const [k, source] of pixels.entries()) {
-      const store = inMemory ? new MemoryStore([[width]], source.size) : new DiskStore([join(cacheDir, `graph-features-${k}.f32`)], [[width]]);
-      stores.push(store);
-      for (let start = 0; start < source.size; start += batchSize) {
-        if (options.signal?.aborted) throw new DOMException('Feature extraction cancelled', 'AbortError');
-        const indices = Array.from({ length: Math.min(batchSize, source.size - start) }, (_, i) => start + i);
-        const [x] = source.batch(indices);
-        const f = await extractor.extract(x).finally(() => x.dispose());
-        const rows = (await f.data()) as Float32Array;
-        f.dispose();
-        store.append([rows], indices.length);
-        done += indices.length;
-        const now = performance.now();
-        if (done === total || now - lastEvent >= 125) {
-          lastEvent = now;
-          options.onEvent({ type: 'progress', stage: 'features', done, total, etaMs: ((total - done) * (now - started)) / Math.max(done, 1) });
-        }
-      }
-    }
-  } catch (err) {
-    stores.forEach((s) => s.dispose());
-    throw err;
-  }
-  return stores;
 }
 
 /**

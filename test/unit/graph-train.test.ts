@@ -7,14 +7,18 @@
 // the top, middle and bottom bands, so the features separate the dataset's classes.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainEvent } from '../../src/shared/events';
 import type { TrainSpecInput } from '../../src/shared/trainSpec';
 import { runTraining, resumeTraining } from '../../src/engine/runTraining';
 import { classifyImages } from '../../src/engine/classify';
 import { GRAPH_HEAD_ONLY } from '../../src/engine/graphTraining';
-import { cpuBackend, PX, tempDir, writeDataset } from './run-fixtures';
+import { extractGraphFeatures } from '../../src/engine/graph/features';
+import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
+import { scanDataset } from '../../src/engine/data/dataset';
+import { tf } from '../../src/engine/tf';
+import { cpuBackend, PRE, PX, tempDir, writeDataset } from './run-fixtures';
 
 const FEATURES = 4;
 
@@ -128,6 +132,39 @@ test('a cancelled Graph run resumes from its checkpoint and ends where an uninte
   assert.equal(resumed.stopReason, 'completed');
   assert.equal(resumed.epochs, 4);
   assert.equal(resumed.valLoss, straight.valLoss);
+});
+
+test('features are the same whatever the decode chunk; an undecodable image is skipped with a warning', async () => {
+  await cpuBackend();
+  const copy = tempDir('graph-chunk');
+  cpSync(data, copy, { recursive: true });
+  writeFileSync(join(copy, 'top', 'broken.png'), 'not a png');
+  const dataset = await scanDataset(copy, { validationSplit: 0.25, seed: 7 });
+  const extractor = await loadGraphFeatureExtractor(graph.dir);
+  try {
+    const run = async (decodeChunk: number) => {
+      const warnings: string[] = [];
+      const f = await extractGraphFeatures(dataset, { extractor, pre: { ...PRE, resize: 'centerCrop' }, batchSize: 4, cacheDir: tempDir('graph-chunk-cache'), decodeChunk, emit: (e) => e.type === 'log' && warnings.push(e.message) });
+      const all = (s: { size: number; batch(i: number[]): tf.Tensor[] }) => {
+        const [t] = s.batch(Array.from({ length: s.size }, (_, i) => i));
+        const v = Array.from(t.dataSync());
+        t.dispose();
+        return v;
+      };
+      const out = { train: all(f.train.x), validation: all(f.validation.x), y: [...f.train.y, ...f.validation.y], warnings };
+      f.dispose();
+      return out;
+    };
+    const whole = await run(1000);
+    const chunked = await run(5);
+    assert.deepEqual(chunked, whole);
+    assert.equal(whole.y.length, 36);
+    assert.equal(whole.train.length + whole.validation.length, 36 * FEATURES);
+    assert.equal(whole.warnings.length, 1);
+    assert.match(whole.warnings[0], /^Skipped top[\\/]broken\.png: /);
+  } finally {
+    extractor.dispose();
+  }
 });
 
 test('plans that would train the graph, a cut, or augmentation are refused in one line, before a run folder exists', async () => {
