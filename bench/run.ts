@@ -44,7 +44,9 @@ async function main() {
     rows.push({ name: 'MobileNetV2 feature extraction, wasm backend', value: wasm, unit: 'img/s' });
   }
 
-  const data = await generateImageSet(resolve('bench/results/images-' + PER_CLASS), PER_CLASS);
+  // The 224 px image set costs a minute to write the first time; only the MobileNetV2 sections need it.
+  const needsImages = wants('frozen') || wants('top4');
+  const data = needsImages ? await generateImageSet(resolve('bench/results/images-' + PER_CLASS), PER_CLASS) : '';
   const base = { modelDir: mobilenet, dataDir: data, epochs: EPOCHS, batchSize: 32, seed: 1, backend: 'wasm' as const };
   const trainImages = Math.round(PER_CLASS * 5 * 0.8);
   const valImages = PER_CLASS * 5 - trainImages;
