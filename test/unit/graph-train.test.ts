@@ -18,6 +18,9 @@ import { extractGraphFeatures } from '../../src/engine/graph/features';
 import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
 import { scanDataset } from '../../src/engine/data/dataset';
 import { tf } from '../../src/engine/tf';
+import { handle } from '../../src/trainer/handlers';
+import { TrainSpecSchema } from '../../src/shared/trainSpec';
+import { TrainerResultSchemas } from '../../src/shared/protocol/trainer';
 import { cpuBackend, PRE, PX, tempDir, writeDataset } from './run-fixtures';
 
 const FEATURES = 4;
@@ -165,6 +168,17 @@ test('features are the same whatever the decode chunk; an undecodable image is s
   } finally {
     extractor.dispose();
   }
+});
+
+test('the VS Code trainer opens a Graph model folder and trains it as the extension asks (plan head, no cut)', async () => {
+  const summary = await handle({ id: 1, method: 'summarize', params: { modelDir: graph.dir } }, () => {});
+  assert.equal((summary as { format: string }).format, 'graph');
+  const trainSpec = TrainSpecSchema.parse({ ...spec({ epochs: 2 }), train: 'head', backend: 'cpu' });
+  const events: TrainEvent[] = [];
+  const result = await handle({ id: 2, method: 'train', params: { spec: trainSpec } }, (e) => events.push(e));
+  assert.ok(TrainerResultSchemas.train.safeParse(result).success);
+  assert.equal((result as { epochs: number }).epochs, 2);
+  assert.ok(events.some((e) => e.type === 'done'));
 });
 
 test('plans that would train the graph, a cut, or augmentation are refused in one line, before a run folder exists', async () => {
