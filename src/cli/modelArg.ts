@@ -35,7 +35,8 @@ export async function resolveModelArg(value: string, options: Pick<PullOptions, 
       onProgress: printer.progress,
       onNotice: (message) => printer.line(`finetune: ${message}`),
     });
-    printer.line(pulled.fromCache ? `finetune: using the cached ${pulled.entry?.id ?? 'model'} (${pulled.dir})` : `finetune: downloaded ${pulled.manifest?.files.length ?? 0} files into ${pulled.dir}`);
+    const what = pulled.entry?.builtin ? `the built-in ${pulled.entry.id}` : `the cached ${pulled.entry?.id ?? 'model'}`;
+    printer.line(pulled.fromCache ? `finetune: using ${what} (${pulled.dir})` : `finetune: downloaded ${pulled.manifest?.files.length ?? 0} files into ${pulled.dir}`);
     return { dir: pulled.dir, entry: pulled.entry };
   } catch (err) {
     printer.end();
