@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { contextMenuItem, describe, scenario, screenshot, session, treeRow, viewPane } from '../harness.mjs';
-import { dashboard, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
+import { dashboard, readyDashboard, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
 
 /** Trainer processes started from the extension installed for this session. */
 function trainers() {
@@ -14,7 +14,7 @@ function trainers() {
 
 describe('ui: reload mid-run', () => {
   scenario('a reload leaves no trainer behind, marks the run interrupted, and Resume finishes it', async ({ page }) => {
-    let view = await dashboard(page);
+    let view = await readyDashboard(page);
     await setField(view, 'hyper-epochs', 8);
     await startRun(view);
     await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });

@@ -115,3 +115,26 @@ export async function runCommandSoon(page, title, attempts = 6) {
 export async function focusWorkbench(page) {
   await page.locator('.part.statusbar').click({ position: { x: 420, y: 10 } }).catch(() => {});
 }
+
+/**
+ * A dashboard that can Start: when no earlier scenario left a model and a
+ * dataset, "Fine-tune the Demo" sets up the demo model and its digits.
+ */
+export async function readyDashboard(page) {
+  let view = await dashboard(page);
+  if ((await view.locator('#health-summary').count()) === 0) {
+    await runCommandSoon(page, 'Finetune: Fine-tune the Demo');
+    view = await dashboard(page);
+    await view.locator('#health-summary', { hasText: 'classes' }).waitFor({ timeout: 120_000 });
+  }
+  return view;
+}
+
+/** The page's epoch rows, chart count and status line, read in one go (the page keeps updating). */
+export function epochState(view) {
+  return view.evaluate(() => ({
+    rows: [...document.querySelectorAll('#epoch-rows tr')].map((tr) => Number(tr.getAttribute('data-epoch'))),
+    charted: Number(document.querySelector('#charts-section')?.getAttribute('data-epochs') ?? -1),
+    statusEpoch: Number(/epoch (\d+)\//.exec(document.querySelector('#run-status')?.textContent ?? '')?.[1] ?? 0),
+  }));
+}
