@@ -2,27 +2,35 @@ import type { BackendName } from '../../shared/trainSpec';
 import { tf } from '../tf';
 
 /**
- * Layers whose backward pass needs kernels the wasm backend lacks
- * (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input).
+ * Layers whose backward pass needs kernels the wasm backend lacks even with
+ * our Conv2D gradient (convGradients.ts): DepthwiseConv2dNativeBackpropFilter
+ * and -Input, and Conv2DBackpropFilter reached through other ops.
  */
-const CONV_CLASSES = new Set(['Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'Conv1D', 'Conv3D']);
+const WASM_UNTRAINABLE = new Set(['DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'Conv3D']);
 
-/** True when training `model` would backpropagate through a convolution. */
-export function needsConvGradients(model: tf.LayersModel): boolean {
-  const walk = (layers: tf.layers.Layer[]): boolean =>
-    layers.some((l) => CONV_CLASSES.has(l.getClassName()) || ('layers' in l && walk((l as tf.LayersModel).layers)));
-  return walk(model.layers);
+/** Names of the layer classes in `model` that wasm cannot backpropagate through. */
+export function wasmUntrainable(model: tf.LayersModel): string[] {
+  const found = new Set<string>();
+  const walk = (layers: tf.layers.Layer[]): void => {
+    for (const l of layers) {
+      if (WASM_UNTRAINABLE.has(l.getClassName())) found.add(l.getClassName());
+      if ('layers' in l) walk((l as tf.LayersModel).layers);
+    }
+  };
+  walk(model.layers);
+  return [...found];
 }
 
 /**
  * Where the trainable part trains. The prefix (feature extraction) stays on
  * the selected backend; training moves to cpu only when the selected backend
- * is wasm and the trained graph has convolutions, which wasm cannot
- * differentiate. tfjs moves each tensor's data on first use after the switch.
+ * is wasm and the trained graph has layers wasm cannot differentiate. tfjs
+ * moves each tensor's data on first use after the switch.
  */
 export function trainingBackend(selected: BackendName, trained: tf.LayersModel): { name: string; reason?: string } {
-  if (selected === 'wasm' && needsConvGradients(trained)) {
-    return { name: 'cpu', reason: 'the wasm backend has no convolution gradient kernels, so the trainable layers train on cpu' };
+  const blockers = selected === 'wasm' ? wasmUntrainable(trained) : [];
+  if (blockers.length > 0) {
+    return { name: 'cpu', reason: `the wasm backend has no gradient kernels for ${blockers.join(', ')}, so the trainable layers train on cpu` };
   }
   return { name: tf.getBackend() };
 }
