@@ -2,6 +2,7 @@
 // and the warnings a user should read before training.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { ClassCount, HealthReport, SkippedFile } from '../../shared/health';
 
 export type SplitName = 'train' | 'validation' | 'test';
@@ -13,7 +14,11 @@ export interface SizedFile {
   split: SplitName;
 }
 
-export function sha1File(path: string): Promise<string> {
+/** Below this size a file is hashed from one read: a stream costs more than the bytes. */
+const SMALL_FILE = 1 << 20;
+
+export async function sha1File(path: string, size: number): Promise<string> {
+  if (size <= SMALL_FILE) return createHash('sha1').update(await readFile(path)).digest('hex');
   return new Promise((resolve, reject) => {
     const hash = createHash('sha1');
     createReadStream(path)
@@ -51,7 +56,7 @@ export async function crossSplitDuplicates(files: SizedFile[]): Promise<{ hash: 
     else bySize.set(f.size, [f]);
   }
   const candidates = [...bySize.values()].filter((g) => new Set(g.map((f) => f.split)).size > 1).flat();
-  const hashes = await mapLimit(candidates, 4, (f) => sha1File(f.abs).catch(() => null));
+  const hashes = await mapLimit(candidates, 8, (f) => sha1File(f.abs, f.size).catch(() => null));
   const byHash = new Map<string, SizedFile[]>();
   candidates.forEach((f, i) => {
     const h = hashes[i];
