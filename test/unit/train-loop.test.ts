@@ -123,14 +123,13 @@ test('batch events are throttled; the first batch of each epoch and every epoch 
   const events: TrainEvent[] = [];
   let now = 0;
   const progress = new ProgressEvents((e) => events.push(e), 2, 125, () => now);
-  const control = { firstEpoch: 1, lastEpoch: 2 } as never;
   progress.onTrainBegin();
   for (let epoch = 1; epoch <= 2; epoch++) {
     for (let batch = 1; batch <= 100; batch++) {
       now += 10; // 100 batches per second
       progress.onBatchEnd({ epoch, batch, batchesPerEpoch: 100, size: 4, loss: 1, accuracy: 0.5, lr: 0.01 });
     }
-    progress.onEpochEnd({ epoch, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.5, lr: 0.01 }, control);
+    progress.onEpochEnd({ epoch, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.5, lr: 0.01 });
   }
   const batchEvents = events.filter((e) => e.type === 'batch');
   // 2 s of batches at ≤ 8/s, plus the first batch of each epoch.

@@ -69,3 +69,28 @@ test('class weights scale each example\'s loss', () => {
   assert.ok(Math.abs(plain - (-Math.log(0.7) - Math.log(0.8)) / 2) < 1e-6);
   assert.ok(Math.abs(weighted - (-2 * Math.log(0.7)) / 2) < 1e-6);
 });
+
+test('early stopping ends the head phase, not the run; the plan phase still trains', async () => {
+  const net = tinyNet(3);
+  const freeze = (names: Set<string>) => {
+    for (const l of net.suffix.layers) l.trainable = names.has(l.name);
+  };
+  const result = await runPhases({
+    spec: { ...spec, earlyStoppingPatience: 1 },
+    phases: [
+      { name: 'head', trainable: new Set(['ft_head_dense']), epochs: 5, learningRate: 0.01 },
+      { name: 'plan', trainable: new Set(['conv2', 'ft_head_dense']), epochs: 2, learningRate: 0.001 },
+    ],
+    model: net.suffix,
+    prefix: net.prefix,
+    freeze,
+    train: tinyData(16, 1),
+    validation: tinyData(6, 2),
+    rng: new Rng(1),
+    emit: () => {},
+    // A validation loss that rises after epoch 1 of each phase triggers the stop.
+    onEpoch: (logs) => void (logs.valLoss = logs.epoch === 1 || logs.epoch === 6 ? 1 : 2),
+  });
+  assert.deepEqual(result.history.map((h) => h.epoch), [1, 2, 6, 7]);
+  assert.equal(result.stopReason, 'earlyStopping');
+});

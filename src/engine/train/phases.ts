@@ -54,7 +54,8 @@ export interface PhasesResult {
 /**
  * Runs the phases in order: with `twoPhase`, the head first, then the plan at a
  * lower learning rate (a fresh optimizer, as a Keras recompile would give).
- * A cancel or early stop ends the run, not just the phase.
+ * A cancel ends the run; early stopping ends its phase (the head phase
+ * converging early is the cue to start fine-tuning, not to stop).
  */
 export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
   const { spec } = options;
@@ -62,6 +63,8 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
   const resumed = options.resume?.checkpoint.state;
   const history: EpochLogs[] = resumed ? [...resumed.history] : [];
   let stopReason: FitResult['stopReason'] = 'completed';
+  // One clock for the whole run, so elapsed time and ETA span both phases.
+  const startedAt = performance.now();
   let bestEpoch = 0;
   let epochsBefore = 0;
   let bestValLoss = (resumed?.callbacks.bestValLoss as number | null) ?? Infinity;
@@ -90,7 +93,7 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
     // Order matters: the epoch event reports the lr the epoch used, and early
     // stopping judges an epoch before reduce-on-plateau changes the next one.
     const callbacks: Callback[] = [
-      new ProgressEvents(options.emit, totalEpochs, undefined, undefined, firstEpoch - 1),
+      new ProgressEvents(options.emit, totalEpochs, undefined, undefined, resumed?.epoch ?? 0, startedAt),
       { onEpochEnd: (logs) => options.onEpoch?.(logs) },
     ];
     if (early) callbacks.push(early);
@@ -131,7 +134,7 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
       optimizer.dispose();
     }
     epochsBefore = phaseEnd;
-    if (stopReason !== 'completed') break;
+    if (stopReason === 'cancelled') break;
   }
   return { history, stopReason, bestEpoch };
 }

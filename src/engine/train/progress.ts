@@ -1,5 +1,5 @@
 import type { TrainEvent } from '../../shared/events';
-import type { BatchLogs, Callback, EpochLogs, LoopControl } from './callbacks';
+import type { BatchLogs, Callback, EpochLogs } from './callbacks';
 
 /** About 8 batch events per second: smooth charts without flooding the IPC channel. */
 export const BATCH_EVENT_INTERVAL_MS = 125;
@@ -23,13 +23,15 @@ export class ProgressEvents implements Callback {
     private readonly totalEpochs: number,
     private readonly intervalMs = BATCH_EVENT_INTERVAL_MS,
     private readonly now: () => number = () => performance.now(),
-    /** Epochs finished before this fit call (phase 2 continues phase 1's count). */
+    /** Epochs finished before this process started training (a resumed run's checkpoint epoch). */
     private readonly epochsBefore = 0,
+    /** When the run started, if before this fit call (a second phase); elapsed time counts from it. */
+    private readonly runStartedAt?: number,
   ) {}
 
   onTrainBegin(): void {
-    this.startedAt = this.now();
-    this.lastSentAt = this.startedAt;
+    this.startedAt = this.runStartedAt ?? this.now();
+    this.lastSentAt = this.now();
   }
 
   onBatchEnd(logs: BatchLogs): void {
@@ -52,11 +54,11 @@ export class ProgressEvents implements Callback {
     this.imagesSinceSent = 0;
   }
 
-  onEpochEnd(logs: EpochLogs, control: LoopControl): void {
+  onEpochEnd(logs: EpochLogs): void {
     this.firstBatchOfEpoch = true;
     const elapsedMs = this.now() - this.startedAt;
-    const done = logs.epoch - control.firstEpoch + 1;
-    const remaining = Math.max(0, this.totalEpochs - this.epochsBefore - done);
+    const done = logs.epoch - this.epochsBefore;
+    const remaining = Math.max(0, this.totalEpochs - logs.epoch);
     this.emit({ type: 'epoch', epochs: this.totalEpochs, ...logs, elapsedMs, etaMs: (elapsedMs / done) * remaining });
   }
 }
