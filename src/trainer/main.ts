@@ -2,7 +2,7 @@
 // It validates every request, drives the engine, and answers on the IPC
 // channel. It exits when the host disconnects, so it never outlives it.
 import { TrainerRequestSchema, type TrainerRequest } from '../shared/protocol/trainer';
-import { handle, abortAll } from './handlers';
+import { handle } from './handlers';
 import { errorReply } from './errors';
 
 function send(message: unknown): void {
@@ -26,11 +26,13 @@ process.on('message', (raw: unknown) => {
   );
 });
 
-// The host went away (Stop escalation, dashboard closed, window reloaded):
-// cancel at once and leave; nothing here is worth finishing without it.
+// The host went away (window reload, deactivation, kill escalation): leave at
+// once. This is not a Stop: a Stop cancels and saves the model as the run's
+// result, while a run whose host vanished stays interrupted, to be resumed
+// from its last checkpoint (checkpoint and model writes are atomic, so
+// leaving mid-write loses nothing but the unfinished epoch).
 process.on('disconnect', () => {
-  abortAll();
-  setTimeout(() => process.exit(0), 200).unref();
+  process.exit(0);
 });
 
 send({ method: 'ready', params: { pid: process.pid } });

@@ -5,14 +5,14 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, explorerContextMenu, scenario, screenshot, session } from '../harness.mjs';
-import { dashboard, ensureDigits, setField, startRun, runCommandSoon, focusWorkbench } from './ui-helpers.mjs';
+import { describe, scenario, screenshot, session } from '../harness.mjs';
+import { dashboard, ensureDigits, setField, startRun, runCommandSoon, focusWorkbench, explorerCommand } from './ui-helpers.mjs';
 
 describe('ui: fine-tune', () => {
   scenario('fine-tune the demo model on the digits folder from the Explorer', async ({ page }) => {
     ensureDigits();
     await focusWorkbench(page);
-    await explorerContextMenu(page, 'digits', 'Fine-tune on this Dataset');
+    await explorerCommand(page, 'digits', 'Fine-tune on this Dataset');
     const view = await dashboard(page);
     await view.locator('#health-summary', { hasText: '5 classes' }).waitFor({ timeout: 60_000 });
     // The demo's own settings (src/engine/demo.ts): 10 epochs, batch 32, adam 1e-3, head only.

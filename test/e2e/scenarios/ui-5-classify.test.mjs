@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { contextMenuItem, describe, explorerRow, openPalette, scenario, screenshot, waitForNotification } from '../harness.mjs';
-import { ensureDigits, focusWorkbench } from './ui-helpers.mjs';
+import { describe, explorerRow, openPalette, scenario, screenshot, waitForNotification } from '../harness.mjs';
+import { chooseFromContextMenu, ensureDigits, focusWorkbench } from './ui-helpers.mjs';
 
 describe('ui: classify', () => {
   scenario('Classify with Fine-tuned Model names the digit of a sample PNG', async ({ page }) => {
@@ -20,7 +20,7 @@ describe('ui: classify', () => {
     const row = page.locator('.explorer-folders-view .monaco-list-row.selected', { hasText: file }).first();
     await row.waitFor();
     await row.click({ button: 'right' });
-    await contextMenuItem(page, 'Classify with Fine-tuned Model').click();
+    await chooseFromContextMenu(page, 'Classify with Fine-tuned Model');
     const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first();
     // With several runs, a quick pick asks which one: take the most accurate.
     if (await pick.waitFor({ timeout: 5000 }).then(() => true, () => false)) {

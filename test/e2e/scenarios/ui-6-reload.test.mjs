@@ -3,8 +3,8 @@
 // whole epoch history in the chart.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { contextMenuItem, describe, scenario, screenshot, session, treeRow, viewPane } from '../harness.mjs';
-import { dashboard, readyDashboard, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
+import { describe, scenario, screenshot, session, treeRow, viewPane } from '../harness.mjs';
+import { chooseFromContextMenu, dashboard, readyDashboard, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
 
 /** Trainer processes started from the extension installed for this session. */
 function trainers() {
@@ -33,7 +33,7 @@ describe('ui: reload mid-run', () => {
     await row.waitFor({ timeout: 30_000 });
     await screenshot(page, 'ui-6-interrupted');
     await row.click({ button: 'right' });
-    await contextMenuItem(page, 'Resume Run').click();
+    await chooseFromContextMenu(page, 'Resume Run');
 
     view = await dashboard(page);
     await view.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });

@@ -4,7 +4,7 @@
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  explorerRow, session, treeRow, viewPane,
+  contextMenuItem, explorerRow, session, treeRow, viewPane,
 } from '../harness.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 
@@ -137,4 +137,28 @@ export function epochState(view) {
     charted: Number(document.querySelector('#charts-section')?.getAttribute('data-epochs') ?? -1),
     statusEpoch: Number(/epoch (\d+)\//.exec(document.querySelector('#run-status')?.textContent ?? '')?.[1] ?? 0),
   }));
+}
+
+/**
+ * Clicks a context-menu entry and makes sure it ran: on a loaded machine the
+ * first click can land while the menu is still settling, leaving it open
+ * with the entry highlighted; Enter then runs the highlighted entry.
+ */
+export async function chooseFromContextMenu(page, title) {
+  const item = contextMenuItem(page, title);
+  await item.waitFor({ state: 'visible' });
+  await item.hover();
+  await item.click();
+  const menu = page.locator('.context-view .monaco-menu');
+  for (let i = 0; i < 3 && (await menu.isVisible().catch(() => false)); i++) {
+    await page.waitForTimeout(1000);
+    if (await menu.isVisible().catch(() => false)) await page.keyboard.press('Enter');
+  }
+}
+
+/** Right-clicks `name` in the Explorer and runs the context-menu entry `title`. */
+export async function explorerCommand(page, name, title) {
+  const row = await explorerRow(page, name);
+  await row.click({ button: 'right' });
+  await chooseFromContextMenu(page, title);
 }
