@@ -11,13 +11,13 @@ import type {
   DatasetView,
   EpochPoint,
   Hyperparameters,
-  ResultsView,
   RunView,
 } from '../../shared/protocol/webview';
 import { RingBuffer } from './ringBuffer';
 import { RunMachine } from './runMachine';
-import { PlanModel, initialPlan, planView, type FreezePlan } from './freezePlan';
+import { PlanModel, initialPlan, type FreezePlan } from './freezePlan';
 import { FileRegistry } from './fileRegistry';
+import { buildSection } from './dashboardView';
 
 export type Section = keyof DashboardState;
 
@@ -254,24 +254,9 @@ export class HostStore {
     this.emit('run');
   }
 
-  resultsView(): ResultsView | null {
-    const r = this.result;
-    if (!r) return null;
-    return {
-      labels: r.confusion.labels,
-      matrix: r.confusion.matrix,
-      perClass: r.perClass,
-      valAccuracy: r.valAccuracy,
-      valLoss: r.valLoss,
-      bestEpoch: r.bestEpoch,
-      stopReason: r.stopReason,
-      modelLabel: r.modelDir,
-    };
-  }
-
   /** One section of the dashboard state, built on demand (patches send only what changed). */
   section<K extends Section>(key: K): DashboardState[K] {
-    return this.build(key) as DashboardState[K];
+    return buildSection(this, key) as DashboardState[K];
   }
 
   snapshot(): DashboardState {
@@ -283,40 +268,7 @@ export class HostStore {
       hyper: this.hyper,
       dataset: this.section('dataset'),
       run: this.run,
-      results: this.resultsView(),
+      results: this.section('results'),
     };
-  }
-
-  private build(key: Section): DashboardState[Section] {
-    const m = this.model;
-    const plan = this.plan;
-    switch (key) {
-      case 'trusted':
-        return this.trusted;
-      case 'model':
-        return m ? { name: m.summary.name, format: m.summary.format, totalParams: m.summary.totalParams, layerCount: m.summary.layers.length, inputShape: m.summary.inputShape } : null;
-      case 'layers':
-        if (!m || !plan) return [];
-        return m.summary.layers.map((l, id) => ({
-          id,
-          name: l.name,
-          className: l.className,
-          params: l.trainableParams + l.nonTrainableParams,
-          hasWeights: m.planModel.selectable.has(id),
-          trainable: plan.trainable.has(id),
-          removed: id > plan.cut,
-          depth: l.path.length,
-        }));
-      case 'plan':
-        return m && plan ? planView(m.planModel, plan, this.numClasses) : null;
-      case 'hyper':
-        return this.hyper;
-      case 'dataset':
-        return this.dataset?.view ?? null;
-      case 'run':
-        return this.run;
-      case 'results':
-        return this.resultsView();
-    }
   }
 }
