@@ -82,6 +82,15 @@ test('the feature cache (memory or disk) gives the same metrics as no cache', as
   assert.equal(onDisk.valAccuracy, cached.result.valAccuracy);
 });
 
+test('augmentation turns the feature cache off and still trains, with balanced class weights and sgd', async () => {
+  const { result, events } = await train({ augment: true, classWeights: 'balanced', optimizer: 'sgd', epochs: 2 });
+  const plan = events.find((e) => e.type === 'plan');
+  assert.ok(plan?.type === 'plan' && !plan.featureCache);
+  assert.ok(events.some((e) => e.type === 'log' && /Augmentation is on/.test(e.message)));
+  assert.equal(result.epochs, 2);
+  assert.ok(Number.isFinite(result.valLoss));
+});
+
 test('cancel stops at a batch boundary and still saves the model', async () => {
   const controller = new AbortController();
   const { result, events } = await train({ epochs: 50 }, controller.signal, (e) => {
