@@ -3,10 +3,10 @@ import { tf } from '../tf';
 
 /**
  * Layers whose backward pass needs kernels the wasm backend lacks even with
- * our Conv2D gradient (convGradients.ts): DepthwiseConv2dNativeBackpropFilter
- * and -Input, and Conv2DBackpropFilter reached through other ops.
+ * our Conv2D and depthwise gradients (convGradients.ts, depthwiseGradients.ts):
+ * a transposed convolution's kernel gradient, and 3-D convolutions.
  */
-const WASM_UNTRAINABLE = new Set(['DepthwiseConv2D', 'SeparableConv2D', 'Conv2DTranspose', 'Conv3D']);
+const WASM_UNTRAINABLE = new Set(['Conv2DTranspose', 'Conv3D']);
 
 /** Names of the layer classes in `model` that wasm cannot backpropagate through. */
 export function wasmUntrainable(model: tf.LayersModel): string[] {

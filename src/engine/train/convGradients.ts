@@ -6,11 +6,21 @@
 // kernel offset, a strided slice of the (padded) input times dy, as matmuls,
 // which wasm runs with XNNPACK. Backends that have the kernel keep using it.
 import { tf } from '../tf';
+import { installDepthwiseGradients } from './depthwiseGradients';
 
-type Pad = 'same' | 'valid' | number;
+export type Pad = 'same' | 'valid' | number;
 
-function pair(v: number | [number, number]): [number, number] {
+export function pair(v: number | [number, number]): [number, number] {
   return typeof v === 'number' ? [v, v] : v;
+}
+
+/** [top, bottom, left, right] padding of a dilation-1 convolution, as TensorFlow computes SAME (odd pixel at the end). */
+export function paddings(h: number, w: number, oh: number, ow: number, kh: number, kw: number, sh: number, sw: number, pad: Pad): [number, number, number, number] {
+  if (typeof pad === 'number') return [pad, pad, pad, pad];
+  if (pad !== 'same') return [0, 0, 0, 0];
+  const ph = Math.max((oh - 1) * sh + kh - h, 0);
+  const pw = Math.max((ow - 1) * sw + kw - w, 0);
+  return [Math.floor(ph / 2), ph - Math.floor(ph / 2), Math.floor(pw / 2), pw - Math.floor(pw / 2)];
 }
 
 /**
@@ -23,18 +33,7 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShap
     const [kh, kw, , co] = filterShape;
     const [sh, sw] = pair(strides);
     const [, oh, ow] = dy.shape;
-    let top = 0;
-    let left = 0;
-    let bottom = 0;
-    let right = 0;
-    if (pad === 'same') {
-      // TensorFlow's SAME padding: the odd pixel goes at the bottom/right.
-      const ph = Math.max((oh - 1) * sh + kh - h, 0);
-      const pw = Math.max((ow - 1) * sw + kw - w, 0);
-      [top, bottom, left, right] = [Math.floor(ph / 2), ph - Math.floor(ph / 2), Math.floor(pw / 2), pw - Math.floor(pw / 2)];
-    } else if (typeof pad === 'number') {
-      [top, bottom, left, right] = [pad, pad, pad, pad];
-    }
+    const [top, bottom, left, right] = paddings(h, w, oh, ow, kh, kw, sh, sw, pad);
     const xp = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
     const dy2 = tf.reshape(dy, [n * oh * ow, co]);
     const offsets: tf.Tensor[] = [];
@@ -50,10 +49,11 @@ export function conv2dFilterGradient(x: tf.Tensor4D, dy: tf.Tensor4D, filterShap
 
 let installed = false;
 
-/** Registers the Conv2D gradient above (idempotent). Returns true the first time. */
+/** Registers the Conv2D and depthwise gradients (idempotent). Returns true the first time. */
 export function installConvGradients(): boolean {
   if (installed) return false;
   installed = true;
+  installDepthwiseGradients();
   tf.registerGradient({
     kernelName: 'Conv2D',
     inputsToSave: ['x', 'filter'],
