@@ -30,14 +30,16 @@ export function demoSpec(mediaRoot: string, runsDir: string): TrainSpecInput {
     ...demoPaths(mediaRoot),
     runsDir,
     name: 'demo',
-    cut: 'flatten',
-    train: 'head',
+    // As in the Keras example: the convolutions stay frozen and the dense
+    // layers learn the new digits (dense1 trains, the head is new).
+    cut: 'dense1',
+    train: 'top:1',
     optimizer: 'adam',
     learningRate: 1e-3,
     batchSize: 32,
-    epochs: 10,
+    epochs: 20,
     seed: 42,
-    dropout: 0.2,
+    dropout: 0.5,
     augment: false, // mirrored or shifted digits are not the same digits; and the feature cache stays on
     featureCache: 'auto',
     preprocessing: DEMO_PREPROCESSING,

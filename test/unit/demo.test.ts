@@ -15,7 +15,8 @@ test('demoPaths and demoSpec point at media/demo and form a valid spec', () => {
   assert.deepEqual(demoPaths('/x/media'), { modelDir: join('/x/media', 'demo', 'model'), dataDir: join('/x/media', 'demo', 'dataset') });
   const spec = TrainSpecSchema.parse(demoSpec(media, '/tmp/runs'));
   assert.equal(spec.runsDir, '/tmp/runs');
-  assert.equal(spec.train, 'head', 'the convolutions stay frozen');
+  assert.equal(spec.train, 'top:1', 'only dense1 (the layer at the cut) and the head train; the convolutions stay frozen');
+  assert.equal(spec.cut, 'dense1');
   assert.equal(spec.augment, false);
 });
 
