@@ -7,13 +7,15 @@ import { dashboard, epochState, readyDashboard, runCommandSoon, setField, startR
 describe('ui: dashboard lifecycle', () => {
   scenario('hiding and reopening the dashboard mid-run shows the complete epoch history', async ({ page }) => {
     let view = await readyDashboard(page);
-    await setField(view, 'hyper-epochs', 12);
+    // Enough epochs that the run is surely still going when the page comes back.
+    await setField(view, 'hyper-epochs', 60);
     await startRun(view);
     await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });
     // Hide it: another editor in the same group discards the page (retainContextWhenHidden is off).
     await runCommandSoon(page, 'Help: Welcome');
-    await page.waitForTimeout(4000);
+    await page.waitForTimeout(2500);
     view = await dashboard(page);
+    assert.equal(await view.locator('#run-section').getAttribute('data-phase'), 'running', 'the run goes on while the page is hidden');
     const { rows, charted, statusEpoch } = await epochState(view);
     assert.ok(rows.length >= 2, `only ${rows.length} epoch rows after reopening`);
     assert.deepEqual(rows, Array.from({ length: rows.length }, (_, i) => i + 1), 'every epoch from the first, none missing');
