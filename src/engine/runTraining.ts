@@ -211,8 +211,16 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
     inputs?.dispose();
     tf.dispose([...(resume?.checkpoint.weights ?? []), ...(resume?.bestWeights ?? []), ...(resume?.checkpoint.optimizer.map((o) => o.tensor) ?? [])]);
     rmSync(runDir.cacheDir, { recursive: true, force: true });
-    model.dispose();
+    // base, model, prefix and suffix share layers; tfjs' container dispose()
+    // stops at the first layer another container already freed, so free each
+    // weight once instead.
+    disposeWeights([base, model, split?.prefix, split?.suffix]);
   }
+}
+
+function disposeWeights(models: (tf.LayersModel | undefined)[]): void {
+  const weights = new Set(models.flatMap((m) => m?.weights ?? []));
+  for (const w of weights) if (!w.read().isDisposed) w.dispose();
 }
 
 /** One phase with the plan, or with `twoPhase` the head first and then the plan at lr × multiplier. */

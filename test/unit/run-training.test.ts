@@ -122,6 +122,14 @@ test("without preprocessing in the spec, the model folder's preprocessing.json i
   assert.deepEqual(JSON.parse(readFileSync(join(result.modelDir, 'preprocessing.json'), 'utf8')), declared);
 });
 
+test('a whole run releases every tensor it made (model, cache, optimizer, best weights)', async () => {
+  for (const plan of ['head', 'top:1', 'all'] as const) {
+    const before = tf.memory().numTensors;
+    await train({ train: plan, epochs: 2, earlyStoppingPatience: 1 });
+    assert.equal(tf.memory().numTensors, before, plan);
+  }
+});
+
 test('bad inputs fail with one-line errors and create no run folder', async () => {
   const runsDir = tempDir('runs-bad');
   await assert.rejects(runTraining(spec({ runsDir, cut: 'nope' }), { onEvent: () => {}, selectBackend: cpuBackend }), /unknown cut layer 'nope'/);
