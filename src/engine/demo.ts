@@ -35,9 +35,9 @@ export function demoSpec(mediaRoot: string, runsDir: string): TrainSpecInput {
     cut: 'dense1',
     train: 'top:1',
     optimizer: 'adam',
-    learningRate: 1e-3,
+    learningRate: 5e-4,
     batchSize: 32,
-    epochs: 20,
+    epochs: 30,
     seed: 42,
     dropout: 0.5,
     augment: false, // mirrored or shifted digits are not the same digits; and the feature cache stays on
