@@ -11,7 +11,7 @@ import { readModelPreprocessing } from '../engine/run/saveModel';
 
 export const TRAIN_USAGE = `finetune train --model DIR|ID|URL --data DIR [--cut LAYER] [--train head|top:K|all|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
-  [--patience N] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
+  [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
 finetune train --resume RUNDIR [--json]`;
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -27,6 +27,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     'validation-split': { type: 'string' },
     seed: { type: 'string' },
     patience: { type: 'string' },
+    dropout: { type: 'string' },
     'class-weights': { type: 'string' },
     augment: { type: 'boolean' },
     backend: { type: 'string' },
@@ -59,6 +60,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     validationSplit: optionalNumber(values['validation-split'], '--validation-split'),
     seed: optionalNumber(values.seed, '--seed'),
     earlyStoppingPatience: optionalNumber(values.patience, '--patience'),
+    dropout: optionalNumber(values.dropout, '--dropout'),
     classWeights: values['class-weights'] as TrainSpecInput['classWeights'],
     augment: values.augment,
     backend: parseBackend(values.backend),
