@@ -22,6 +22,8 @@ describe('ui: fine-tune', () => {
     await view.locator('#charts-section[data-batches]:not([data-batches="0"])').waitFor({ timeout: 180_000 });
     const phase = await view.locator('#run-section').getAttribute('data-phase');
     assert.ok(['running', 'completed'].includes(phase), `phase while charting: ${phase}`);
+    // The README's picture: a few epochs in, with both charts drawn.
+    await view.locator('#epoch-rows tr[data-epoch="3"]').waitFor({ state: 'attached', timeout: 180_000 });
     await screenshot(page, 'ui-3-dashboard-mid-training');
     await view.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });
     await view.locator('#confusion-table').scrollIntoViewIfNeeded();
