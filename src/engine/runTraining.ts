@@ -17,7 +17,6 @@ import { CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from
 import { recoverDirWrite } from './run/atomic';
 import { readModelPreprocessing, saveModelDir } from './run/saveModel';
 import { trainingBackend } from './train/backendPlan';
-import { installConvGradients } from './train/convGradients';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { reinitializeWeights } from './train/reinit';
@@ -118,8 +117,6 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
 
   const backend = await (options.selectBackend ?? selectBackend)({ requested: spec.backend });
-  // Conv2D kernel gradients by im2col where the backend has none (wasm); a no-op elsewhere.
-  installConvGradients();
   emit({ type: 'backend', report: backend });
 
   const base = await loadLayersModelFromDir(spec.modelDir);

@@ -1,9 +1,11 @@
 // The wasm backend lacks three gradient kernels that training convolutions
 // needs (Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropFilter/Input).
-// This supplies them by running tfjs's own cpu implementation on copies of
-// the inputs. Only those three kernels leave wasm; everything else (the whole
-// forward pass, every other gradient) stays on wasm, so training on wasm is
-// still far faster than on the cpu backend.
+// This registers them on wasm, computed with ops wasm has (strided slices,
+// pads, matmuls, products and sums), so a Conv2D or depthwise layer trains on
+// wasm with tfjs' own gradient definitions. Cases the op math does not cover
+// (NCHW, dilation > 1) run tfjs' cpu kernel on copies of the inputs instead.
+// This is the only place that adds convolution gradients: backend-level
+// kernels, never a global tf.registerGradient override.
 import { tf } from '../tf';
 import { TRAINING_KERNELS } from './kernels';
 
@@ -21,6 +23,30 @@ interface DataBackend {
 
 interface WasmBackend extends DataBackend {
   makeOutput(shape: number[], dtype: tf.DataType, memoryOffset?: number, values?: tf.backend_util.BackendValues): TensorInfo;
+  incRef(dataId: object): void;
+}
+
+/**
+ * Runs `compute` (ordinary ops, so on wasm) over tensors viewing the kernel's
+ * inputs and returns its result as the kernel's output. Each view takes its
+ * own reference on the input's data, since engine.makeTensorFromTensorInfo
+ * does not and the tidy disposes the views: without it the caller's tensors
+ * (dy, saved activations) would be freed under it.
+ */
+function onWasm(backend: unknown, inputs: TensorInfo[], compute: (...views: tf.Tensor[]) => tf.Tensor): TensorInfo {
+  const wasm = backend as WasmBackend;
+  const result = tf.tidy(() =>
+    compute(
+      ...inputs.map((info) => {
+        wasm.incRef(info.dataId);
+        return tf.engine().makeTensorFromTensorInfo(info);
+      }),
+    ),
+  );
+  const values = result.dataSync();
+  const shape = result.shape;
+  result.dispose();
+  return wasm.makeOutput(shape, 'float32', undefined, values);
 }
 
 /** Wraps a cpu kernel so that it runs for a wasm tensor: copy in, compute on cpu, copy out. */
@@ -67,12 +93,10 @@ function conv2dBackpropFilterOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
     const { x, dy } = inputs as unknown as { x: TensorInfo; dy: TensorInfo };
     const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
     const [fh, fw, cin, cout] = attrs.filterShape;
-    const result = tf.tidy(() => {
-      const engine = tf.engine();
-      const xt = engine.makeTensorFromTensorInfo(x) as tf.Tensor4D;
-      const dyFlat = engine.makeTensorFromTensorInfo(dy).reshape([-1, cout]) as tf.Tensor2D;
+    const output = onWasm(backend, [x, dy], (xt, dyt) => {
+      const dyFlat = dyt.reshape([-1, cout]) as tf.Tensor2D;
       const { top, bottom, left, right } = info.padInfo;
-      const xp = top || bottom || left || right ? tf.pad(xt, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
+      const xp = top || bottom || left || right ? tf.pad(xt as tf.Tensor4D, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
       const parts: tf.Tensor2D[] = [];
       for (let i = 0; i < fh; i++) {
         for (let j = 0; j < fw; j++) {
@@ -83,11 +107,114 @@ function conv2dBackpropFilterOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
       }
       return tf.stack(parts).reshape([fh, fw, cin, cout]);
     });
-    const values = result.dataSync();
-    result.dispose();
-    return (backend as unknown as WasmBackend).makeOutput([fh, fw, cin, cout], 'float32', undefined, values) as never;
+    return output as never;
   };
 }
+
+interface DepthwiseAttrs {
+  strides: number | [number, number];
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * The geometry of an NHWC, dilation-1 depthwise convolution, or null when the
+ * op math below does not cover the case (dilation > 1, or a rounding mode
+ * whose last window reaches past the padded input); those go to the cpu bridge.
+ */
+function depthwiseInfo(xShape: number[], filterShape: number[], attrs: DepthwiseAttrs): tf.backend_util.Conv2DInfo | null {
+  const dilations = attrs.dilations ?? 1;
+  if ((typeof dilations === 'number' ? [dilations] : dilations).some((d) => d !== 1)) return null;
+  const info = tf.backend_util.computeConv2DInfo(xShape as [number, number, number, number], filterShape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, true, 'channelsLast');
+  const { top, bottom, left, right } = info.padInfo;
+  const fitsH = (info.outHeight - 1) * info.strideHeight + info.filterHeight <= info.inHeight + top + bottom;
+  const fitsW = (info.outWidth - 1) * info.strideWidth + info.filterWidth <= info.inWidth + left + right;
+  return fitsH && fitsW ? info : null;
+}
+
+/**
+ * DepthwiseConv2dNativeBackpropFilter with wasm ops: for each kernel offset,
+ * the strided window of the padded input times dy (as [.., c, m]), summed over
+ * batch and positions. The cpu bridge's scalar loops are the slow part of
+ * training MobileNet's depthwise layers on wasm.
+ */
+function depthwiseBackpropFilterOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { x, dy } = args.inputs as unknown as { x: TensorInfo; dy: TensorInfo };
+    const attrs = args.attrs as unknown as DepthwiseAttrs & { filterShape: [number, number, number, number] };
+    const info = depthwiseInfo(x.shape, attrs.filterShape, attrs);
+    if (!info) return fallback(args);
+    const [fh, fw, c, m] = attrs.filterShape;
+    const [n] = x.shape;
+    const output = onWasm(args.backend, [x, dy], (xt, dyt) => {
+      const { top, bottom, left, right } = info.padInfo;
+      const xp = top || bottom || left || right ? tf.pad(xt as tf.Tensor4D, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
+      const dy5 = dyt.reshape([n, info.outHeight, info.outWidth, c, m]);
+      const parts: tf.Tensor[] = [];
+      for (let i = 0; i < fh; i++) {
+        for (let j = 0; j < fw; j++) {
+          const end = [n, i + (info.outHeight - 1) * info.strideHeight + 1, j + (info.outWidth - 1) * info.strideWidth + 1, c];
+          const window = tf.stridedSlice(xp, [0, i, j, 0], end, [1, info.strideHeight, info.strideWidth, 1]);
+          parts.push(tf.sum(tf.mul(tf.expandDims(window, 4), dy5), [0, 1, 2]));
+        }
+      }
+      return tf.stack(parts).reshape([fh, fw, c, m]);
+    });
+    return output as never;
+  };
+}
+
+/**
+ * DepthwiseConv2dNativeBackpropInput with wasm ops: each kernel offset's
+ * contribution (dy weighted by that offset's filter values, summed over the
+ * channel multiplier) is spread onto the input grid at stride spacing (by
+ * padding with zeros), shifted by the offset, and summed; then the padding is
+ * cropped off.
+ */
+function depthwiseBackpropInputOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    const { dy, filter } = args.inputs as unknown as { dy: TensorInfo; filter: TensorInfo };
+    const attrs = args.attrs as unknown as DepthwiseAttrs & { inputShape: [number, number, number, number] };
+    const info = depthwiseInfo(attrs.inputShape, filter.shape, attrs);
+    if (!info) return fallback(args);
+    const [n, h, w, c] = attrs.inputShape;
+    const [fh, fw, , m] = filter.shape;
+    const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
+    const { top, bottom, left, right } = info.padInfo;
+    const hp = h + top + bottom;
+    const wp = w + left + right;
+    const rows = (oh - 1) * sh + 1;
+    const cols = (ow - 1) * sw + 1;
+    // [n, oh, ow, c] → [n, rows, cols, c] with sh-1 / sw-1 zeros between the values.
+    const spread = (t: tf.Tensor): tf.Tensor => {
+      if (sh === 1 && sw === 1) return t;
+      const z = tf.pad(t.reshape([n, oh, 1, ow, 1, c]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      return tf.slice(z.reshape([n, oh * sh, ow * sw, c]), [0, 0, 0, 0], [n, rows, cols, c]);
+    };
+    const output = onWasm(args.backend, [dy, filter], (dyt, filterT) => {
+      const dy5 = dyt.reshape([n, oh, ow, c, m]);
+      let total: tf.Tensor | null = null;
+      for (let i = 0; i < fh; i++) {
+        for (let j = 0; j < fw; j++) {
+          const weights = tf.slice(filterT, [i, j, 0, 0], [1, 1, c, m]).reshape([c, m]);
+          const contribution = spread(tf.sum(tf.mul(dy5, weights), 4));
+          const placed = tf.pad(contribution, [[0, 0], [i, hp - i - rows], [j, wp - j - cols], [0, 0]]);
+          total = total ? tf.add(total, placed) : placed;
+        }
+      }
+      return tf.slice(total!, [0, top, left, 0], [n, h, w, c]);
+    });
+    return output as never;
+  };
+}
+
+/** The wasm-op implementation of each kernel we supply, given the cpu bridge to fall back to. */
+const ON_WASM: Record<string, (fallback: tf.KernelFunc) => tf.KernelFunc> = {
+  Conv2DBackpropFilter: conv2dBackpropFilterOnWasm,
+  DepthwiseConv2dNativeBackpropFilter: depthwiseBackpropFilterOnWasm,
+  DepthwiseConv2dNativeBackpropInput: depthwiseBackpropInputOnWasm,
+};
 
 /**
  * Registers the missing training kernels for wasm (idempotent). Call after the
@@ -98,7 +225,7 @@ export function installWasmTrainingKernels(): string[] {
   for (const kernelName of TRAINING_KERNELS) {
     if (tf.getKernel(kernelName, 'wasm')) continue;
     const viaCpu = bridged(kernelName);
-    const kernelFunc = kernelName === 'Conv2DBackpropFilter' ? conv2dBackpropFilterOnWasm(viaCpu) : viaCpu;
+    const kernelFunc = ON_WASM[kernelName]?.(viaCpu) ?? viaCpu;
     tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
     supplied.push(kernelName);
   }
