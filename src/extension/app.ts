@@ -12,6 +12,8 @@ import { DashboardPanel } from './dashboard/panel';
 import { RunStatusBar } from './statusBar';
 import { backendSetting, defaultHyperparameters, runsFolder } from './settings';
 import { requireTrust } from './trust';
+import { withCut, withTopK } from './state/freezePlan';
+import { demoSpec } from '../engine/demo';
 import type { LayerNode } from './views/layerTreeIndex';
 
 export class App implements vscode.Disposable {
@@ -97,6 +99,7 @@ export class App implements vscode.Disposable {
         () => this.utility.request('summarize', { modelDir: dir }),
       );
       this.store.setModel(dir, summary);
+      if (dir === this.demoModelDir) this.applyDemoSettings();
       this.log.appendLine(`opened ${dir}: ${summary.layers.length} layers, ${summary.totalParams} params`);
       return true;
     } catch (error) {
@@ -104,6 +107,31 @@ export class App implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Finetune: could not open the model. ${message}`);
       return false;
     }
+  }
+
+  /**
+   * The demo's own settings (src/engine/demo.ts, what `npm run demo` runs and
+   * media/demo/README.md measures): cut, plan and hyperparameters, so that
+   * Start on the demo gives the documented accuracy.
+   */
+  private applyDemoSettings(): void {
+    const spec = demoSpec(path.dirname(path.dirname(this.demoModelDir)), '');
+    const m = this.store.model;
+    if (!m || !this.store.plan) return;
+    const cut = spec.cut === undefined ? undefined : m.planModel.idOf(spec.cut);
+    let plan = cut === undefined ? this.store.plan : withCut(m.planModel, this.store.plan, cut);
+    const top = typeof spec.train === 'string' ? /^top:(\d+)$/.exec(spec.train) : null;
+    if (top) plan = withTopK(m.planModel, plan, Number(top[1]));
+    this.store.setPlan(plan);
+    const h = this.store.hyper;
+    this.store.setHyper({
+      optimizer: spec.optimizer ?? h.optimizer,
+      learningRate: spec.learningRate ?? h.learningRate,
+      batchSize: spec.batchSize ?? h.batchSize,
+      epochs: spec.epochs ?? h.epochs,
+      seed: spec.seed ?? h.seed,
+      dropout: spec.dropout ?? h.dropout,
+    });
   }
 
   /** Makes a folder the dataset and scans it for the health report. */

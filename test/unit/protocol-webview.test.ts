@@ -75,3 +75,9 @@ test('the schema is a discriminated union over `type`', () => {
   assert.equal(new Set(types).size, types.length);
   assert.ok(types.includes('ready') && types.includes('openFile'));
 });
+
+test('the head dropout is a hyperparameter in [0, 0.95]', () => {
+  assert.equal(parseWebviewMessage({ type: 'setHyper', values: { dropout: 0.5 } }).ok, true);
+  rejects({ type: 'setHyper', values: { dropout: 1 } }, 'dropout 1');
+  rejects({ type: 'setHyper', values: { dropout: -0.1 } }, 'a negative dropout');
+});

@@ -32,6 +32,7 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
     seed: h.seed,
     earlyStoppingPatience: h.earlyStoppingPatience,
     augment: h.augment,
+    dropout: h.dropout,
     twoPhase: h.twoPhase ? { headEpochs: Math.min(h.headEpochs, Math.max(1, h.epochs - 1)), lrMultiplier: h.lrMultiplier } : undefined,
     backend,
     name: runName(m.summary.name),

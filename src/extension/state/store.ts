@@ -40,6 +40,7 @@ export const DEFAULT_HYPER: Hyperparameters = {
   lrMultiplier: 0.1,
   augment: false,
   seed: 42,
+  dropout: 0.2,
 };
 
 const IDLE_RUN: RunView = {

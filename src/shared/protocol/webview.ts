@@ -27,6 +27,8 @@ export const HyperparametersSchema = z
     lrMultiplier: real(1e-4, 1),
     augment: z.boolean(),
     seed: int(0, 2 ** 31 - 1),
+    /** Dropout before the new head's dense layer. */
+    dropout: real(0, 0.95),
   })
   .strict();
 export type Hyperparameters = z.infer<typeof HyperparametersSchema>;

@@ -20,6 +20,7 @@ const FIELDS: Spec[] = [
   { key: 'epochs', label: 'Epochs', kind: 'integer' },
   { key: 'validationSplit', label: 'Validation split', kind: 'number' },
   { key: 'earlyStoppingPatience', label: 'Early stopping patience (0 = off)', kind: 'integer' },
+  { key: 'dropout', label: 'Head dropout', kind: 'number' },
   { key: 'twoPhase', label: 'Two phases: head first, then the plan', kind: 'boolean' },
   { key: 'headEpochs', label: 'Head-only epochs', kind: 'integer' },
   { key: 'lrMultiplier', label: 'Phase-2 learning-rate multiplier', kind: 'number' },
