@@ -131,6 +131,7 @@ export class App implements vscode.Disposable {
       epochs: spec.epochs ?? h.epochs,
       seed: spec.seed ?? h.seed,
       dropout: spec.dropout ?? h.dropout,
+      earlyStoppingPatience: spec.earlyStoppingPatience ?? h.earlyStoppingPatience,
     });
   }
 
