@@ -149,6 +149,9 @@ export class TrainingController implements vscode.Disposable {
     const proc = this.proc;
     this.proc = null;
     this.clearStopTimer();
+    // The window is going away: the run stays interrupted (resumable), and
+    // the trainer's exit is no failure worth a notification.
+    this.notifiedFailure = true;
     if (this.store.machine.active) this.store.failRun('Interrupted: VS Code closed the extension.');
     await proc?.dispose(1000);
   }
