@@ -16,23 +16,18 @@ import { HEAD_PREFIX, applyFreeze } from './model/transfer';
 import { scanDataset } from './data/dataset';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
-import { restoreWeights, type Checkpoint } from './run/checkpoint';
+import { restoreWeights } from './run/checkpoint';
 import { readModelPreprocessing } from './run/saveModel';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
 import { finalEvaluation } from './train/finalEvaluation';
+import { disposeResume, runResult, type ResumePoint } from './train/runResult';
 import { findCatalogEntry } from './sources/catalog';
 import { saveGraphFineTune } from './graph/saved';
 import { extractGraphFeatures, type GraphFeatures } from './graph/features';
 import type { RunTrainingOptions } from './runTraining';
 
-/** Where a resumed run continues (the same shape runTraining passes). */
-export interface GraphResumePoint {
-  runDir: RunDir;
-  checkpoint: Checkpoint;
-  bestWeights?: tf.Tensor[];
-}
 
 export const GRAPH_HEAD_ONLY = 'graph models are frozen feature extractors; only the head trains';
 
@@ -44,7 +39,7 @@ function checkGraphSpec(spec: TrainSpec, options: RunTrainingOptions): void {
   if (spec.augment) throw new TrainSetupError('augmentation is not supported for graph models: their features are computed once per image (turn augmentation off)');
 }
 
-export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOptions, resume?: GraphResumePoint): Promise<RunResult> {
+export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOptions, resume?: ResumePoint): Promise<RunResult> {
   const emit = options.onEvent;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
   checkGraphSpec(spec, options);
@@ -109,23 +104,12 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
     const evaluation = finalEvaluation(head, undefined, validation, dataset.classes, spec.batchSize);
     await saveGraphFineTune(head, spec.modelDir, rd.modelDir, dataset.classes, pre);
-    const result: RunResult = {
-      runDir: rd.dir,
-      modelDir: rd.modelDir,
-      backend: backend.name,
-      epochs: outcome.history.length,
-      bestEpoch: outcome.bestEpoch,
-      valAccuracy: evaluation.accuracy,
-      valLoss: evaluation.loss,
-      confusion: evaluation.confusion,
-      perClass: evaluation.perClass,
-      stopReason: outcome.stopReason,
-    };
+    const result = runResult(rd, backend.name, outcome, evaluation);
     emit({ type: 'done', result });
     return result;
   } finally {
     features?.dispose();
-    tf.dispose([...(resume?.checkpoint.weights ?? []), ...(resume?.bestWeights ?? []), ...(resume?.checkpoint.optimizer.map((o) => o.tensor) ?? [])]);
+    disposeResume(resume);
     if (runDir) rmSync(runDir.cacheDir, { recursive: true, force: true });
     head?.dispose();
     extractor.dispose();

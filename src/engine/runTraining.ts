@@ -23,6 +23,7 @@ import { reinitializeWeights } from './train/reinit';
 import { runPhases, type Phase } from './train/phases';
 import { prepareInputs, type PreparedInputs } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
+import { disposeResume, runResult, type ResumePoint } from './train/runResult';
 import { detectModelFormat } from './sources/resolve';
 import { runGraphTraining } from './graphTraining';
 
@@ -42,12 +43,6 @@ export interface RunTrainingOptions {
   onCheckpoint?: (epoch: number) => void;
 }
 
-/** Where a resumed run continues: its folder and the checkpoint it continues from. */
-interface ResumePoint {
-  runDir: RunDir;
-  checkpoint: Checkpoint;
-  bestWeights?: tf.Tensor[];
-}
 
 export async function runTraining(input: TrainSpecInput, options: RunTrainingOptions): Promise<RunResult> {
   const emit = options.onEvent;
@@ -190,23 +185,12 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
     const evaluation = finalEvaluation(trained, useCache ? undefined : split?.prefix, inputs.validation, dataset.classes, spec.batchSize);
     await saveModelDir(model, runDir.modelDir, dataset.classes, pre);
-    const result: RunResult = {
-      runDir: runDir.dir,
-      modelDir: runDir.modelDir,
-      backend: backend.name,
-      epochs: outcome.history.length,
-      bestEpoch: outcome.bestEpoch,
-      valAccuracy: evaluation.accuracy,
-      valLoss: evaluation.loss,
-      confusion: evaluation.confusion,
-      perClass: evaluation.perClass,
-      stopReason: outcome.stopReason,
-    };
+    const result = runResult(runDir, backend.name, outcome, evaluation);
     emit({ type: 'done', result });
     return result;
   } finally {
     inputs?.dispose();
-    tf.dispose([...(resume?.checkpoint.weights ?? []), ...(resume?.bestWeights ?? []), ...(resume?.checkpoint.optimizer.map((o) => o.tensor) ?? [])]);
+    disposeResume(resume);
     rmSync(runDir.cacheDir, { recursive: true, force: true });
     // base, model, prefix and suffix share layers; tfjs' container dispose()
     // stops at the first layer another container already freed, so free each
