@@ -13,7 +13,7 @@ import { tf } from '../tf';
 import { validateGraphModelDir } from '../model/graphArtifacts';
 import { loadGraphFeatureExtractor } from '../model/graphModel';
 import { loadLayersModelFromDir } from '../model/load';
-import { LABELS_JSON, MODEL_JSON, PREPROCESSING_JSON, WEIGHTS_BIN } from '../run/saveModel';
+import { classifierMetadataFiles, layersModelFiles } from '../run/saveModel';
 import { writeDirAtomicSync } from '../run/atomic';
 
 /** The frozen base's model.json inside a fine-tuned model folder; its presence marks a Graph fine-tune. */
@@ -24,37 +24,14 @@ export function isGraphFineTune(modelDir: string): boolean {
   return existsSync(join(modelDir, BASE_JSON));
 }
 
-async function layersArtifacts(model: tf.LayersModel): Promise<tf.io.ModelArtifacts> {
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  if (!artifacts?.weightSpecs || artifacts.weightData === undefined) throw new Error('model.save produced no weights');
-  return artifacts;
-}
-
-function bytesOf(data: tf.io.WeightData): Uint8Array {
-  return new Uint8Array(Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data);
-}
-
 /**
  * Writes head + frozen base as one folder. The base is re-read through the
  * validating loader (never copied file by file), so only what was checked
  * reaches the run folder, in one shard.
  */
 export async function saveGraphFineTune(head: tf.LayersModel, graphDir: string, dir: string, labels: string[], preprocessing: Preprocessing): Promise<void> {
-  const a = await layersArtifacts(head);
+  const headFiles = await layersModelFiles(head);
   const base = await validateGraphModelDir(graphDir);
-  const headJson = {
-    format: 'layers-model',
-    generatedBy: a.generatedBy,
-    convertedBy: 'finetune-studio',
-    modelTopology: a.modelTopology,
-    weightsManifest: [{ paths: [WEIGHTS_BIN], weights: a.weightSpecs }],
-  };
   const baseJson = {
     format: 'graph-model',
     convertedBy: 'finetune-studio (frozen base of a fine-tuned model)',
@@ -65,12 +42,10 @@ export async function saveGraphFineTune(head: tf.LayersModel, graphDir: string, 
     ...(base.modelInitializer ? { modelInitializer: base.modelInitializer } : {}),
   };
   writeDirAtomicSync(dir, {
-    [MODEL_JSON]: JSON.stringify(headJson),
-    [WEIGHTS_BIN]: bytesOf(a.weightData!),
+    ...headFiles,
     [BASE_JSON]: JSON.stringify(baseJson),
     [BASE_WEIGHTS_BIN]: new Uint8Array(base.weightData),
-    [LABELS_JSON]: JSON.stringify(labels, null, 2) + '\n',
-    [PREPROCESSING_JSON]: JSON.stringify(preprocessing, null, 2) + '\n',
+    ...classifierMetadataFiles(labels, preprocessing),
   });
 }
 

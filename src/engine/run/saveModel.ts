@@ -9,13 +9,8 @@ export const WEIGHTS_BIN = 'weights.bin';
 export const LABELS_JSON = 'labels.json';
 export const PREPROCESSING_JSON = 'preprocessing.json';
 
-/**
- * Saves a fine-tuned model as a folder: `model.json` + `weights.bin` (the
- * standard TF.js Layers format), `labels.json` (class names in output order)
- * and `preprocessing.json`. tfjs' browser package has no file handler, so a
- * custom IOHandler hands us the artifacts and the folder is written atomically.
- */
-export async function saveModelDir(model: tf.LayersModel, dir: string, labels: string[], preprocessing: Preprocessing): Promise<void> {
+/** The model.json + weights.bin of a Layers model, as files to write. tfjs' browser package has no file handler, so a custom IOHandler hands us the artifacts. */
+export async function layersModelFiles(model: tf.LayersModel): Promise<Record<string, string | Uint8Array>> {
   let artifacts: tf.io.ModelArtifacts | undefined;
   await model.save(
     tf.io.withSaveHandler(async (a) => {
@@ -25,7 +20,6 @@ export async function saveModelDir(model: tf.LayersModel, dir: string, labels: s
   );
   if (!artifacts?.weightSpecs || artifacts.weightData === undefined) throw new Error('model.save produced no weights');
   const weightData = artifacts.weightData;
-  const weights = new Uint8Array(Array.isArray(weightData) ? tf.io.concatenateArrayBuffers(weightData) : weightData);
   const modelJson = {
     format: 'layers-model',
     generatedBy: artifacts.generatedBy,
@@ -33,12 +27,27 @@ export async function saveModelDir(model: tf.LayersModel, dir: string, labels: s
     modelTopology: artifacts.modelTopology,
     weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs }],
   };
-  writeDirAtomicSync(dir, {
+  return {
     [MODEL_JSON]: JSON.stringify(modelJson),
-    [WEIGHTS_BIN]: weights,
+    [WEIGHTS_BIN]: new Uint8Array(Array.isArray(weightData) ? tf.io.concatenateArrayBuffers(weightData) : weightData),
+  };
+}
+
+/** labels.json (class names in output order) and preprocessing.json, as files to write. */
+export function classifierMetadataFiles(labels: string[], preprocessing: Preprocessing): Record<string, string> {
+  return {
     [LABELS_JSON]: JSON.stringify(labels, null, 2) + '\n',
     [PREPROCESSING_JSON]: JSON.stringify(preprocessing, null, 2) + '\n',
-  });
+  };
+}
+
+/**
+ * Saves a fine-tuned model as a folder: `model.json` + `weights.bin` (the
+ * standard TF.js Layers format), `labels.json` and `preprocessing.json`,
+ * written atomically as one folder.
+ */
+export async function saveModelDir(model: tf.LayersModel, dir: string, labels: string[], preprocessing: Preprocessing): Promise<void> {
+  writeDirAtomicSync(dir, { ...(await layersModelFiles(model)), ...classifierMetadataFiles(labels, preprocessing) });
 }
 
 export function readLabels(dir: string): string[] {
