@@ -3,7 +3,7 @@ import { describeError, EXIT_BAD_INPUT, UsageError } from './errors';
 import { TRAIN_USAGE } from './train';
 
 const USAGE = `Usage:
-  finetune summary --model DIR [--json]
+  finetune summary --model DIR|ID|URL [--json]
   ${TRAIN_USAGE.replace(/\n/g, '\n  ')}
   finetune classify --model DIR IMAGE... [--top K] [--json]
   finetune demo [--compare-scratch] [--json] [--backend NAME] [--runs DIR]
