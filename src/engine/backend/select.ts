@@ -6,6 +6,7 @@ import type { BackendName } from '../../shared/trainSpec';
 import type { BackendReport } from '../../shared/events';
 import { requireFailureReason } from './reasons';
 import { installWasmTrainingKernels } from './wasmGradients';
+import { installWasmFastKernels } from './wasmFastKernels';
 
 export interface SelectBackendOptions {
   /** A backend the user insisted on; if unavailable, selection fails with a clear error. */
@@ -76,8 +77,9 @@ async function tryWasm(requireFn: (id: string) => unknown): Promise<Attempt> {
   try {
     if (!tf.findBackend('wasm')) requireFn(WASM);
     await activate('wasm');
-    // So that wasm can also train convolutions (see wasmGradients.ts).
+    // So that wasm can also train convolutions (see wasmGradients.ts), and fast (see wasmFastKernels.ts).
     installWasmTrainingKernels();
+    installWasmFastKernels();
     return { ok: true, package: WASM, gpu: false, notes: [] };
   } catch (e) {
     return { ok: false, reason: requireFailureReason(WASM, e), notes: [] };

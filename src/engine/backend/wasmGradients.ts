@@ -33,7 +33,7 @@ interface WasmBackend extends DataBackend {
  * does not and the tidy disposes the views: without it the caller's tensors
  * (dy, saved activations) would be freed under it.
  */
-function onWasm(backend: unknown, inputs: TensorInfo[], compute: (...views: tf.Tensor[]) => tf.Tensor): TensorInfo {
+export function onWasm(backend: unknown, inputs: TensorInfo[], compute: (...views: tf.Tensor[]) => tf.Tensor): TensorInfo {
   const wasm = backend as WasmBackend;
   const result = tf.tidy(() =>
     compute(
