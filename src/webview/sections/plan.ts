@@ -16,6 +16,8 @@ export class PlanSection {
   private readonly slider = el('input', { id: 'top-k', type: 'range', min: 0, max: 0, step: 1, value: 0, 'aria-label': 'Top K trainable layers' });
   private readonly sliderLabel = el('span', { id: 'top-k-label' });
   private readonly blocks = el('div', { id: 'blocks', class: 'blocks' });
+  /** Shown instead of the controls' meaning when they cannot apply (a Graph model). */
+  private readonly note = el('p', { id: 'plan-note', class: 'note' });
   private blocksKey = '';
   private locked = false;
   /** True while render() sets control values, whose `change` events must not echo back to the host. */
@@ -34,6 +36,7 @@ export class PlanSection {
     this.root.append(
       el('h2', {}, 'Freeze plan'),
       el('p', { class: 'count-line' }, 'Trainable params: ', this.count, ' ', this.countDetail),
+      this.note,
       this.presets,
       el('label', { class: 'field slider' }, el('span', {}, 'Top K trainable layers (nearest the cut)'), this.slider, this.sliderLabel),
       el('h3', {}, 'Blocks'),
@@ -43,8 +46,12 @@ export class PlanSection {
 
   render(state: DashboardState): void {
     const plan = state.plan;
-    this.locked = !plan || ['starting', 'running', 'stopping'].includes(state.run.phase);
+    // A Graph model has no layers to unfreeze: it is a frozen feature extractor and only the new head trains.
+    const graph = state.model?.format === 'graph';
+    this.locked = !plan || graph || ['starting', 'running', 'stopping'].includes(state.run.phase);
     this.root.classList.toggle('locked', this.locked);
+    setText(this.note, graph ? 'Graph models are frozen feature extractors: only the new head trains, so the freeze controls are off.' : '');
+    this.note.hidden = !graph;
     if (!plan) {
       setText(this.count, '–');
       setText(this.countDetail, 'Open a model to plan which layers train.');
