@@ -3,13 +3,12 @@
 // ops, inputs, placeholder shapes), then the weights with the same manifest,
 // shard and NaN checks as Layers models. What comes out is safe to hand to
 // tfjs from memory.
-import { constants, promises as fsp } from 'node:fs';
 import { dirname } from 'node:path';
 import { ModelFileError, hasForbiddenSegment, type ModelCaps } from './modelFileError';
 import { validateManifest, type WeightSpec } from './manifest';
 import { readShards } from './shards';
 import { checkFinite } from './weightValues';
-import { locateModelJson, resolveCaps } from './validate';
+import { locateModelJson, readModelJson, resolveCaps } from './validate';
 
 export interface GraphNodeJson {
   name: string;
@@ -37,32 +36,6 @@ export interface ValidatedGraphArtifacts {
 /** A GraphDef larger than this is not an image feature extractor. */
 export const MAX_GRAPH_NODES = 100_000;
 const OP_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-
-async function readJsonObject(file: string, caps: ModelCaps): Promise<Record<string, unknown>> {
-  const handle = await fsp.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  let bytes: Buffer;
-  try {
-    const st = await handle.stat();
-    if (!st.isFile()) throw new ModelFileError(file, 'is not a regular file');
-    if (st.size > caps.maxModelJsonBytes) throw new ModelFileError(file, `is ${st.size} bytes, over the cap of ${caps.maxModelJsonBytes}`);
-    bytes = Buffer.alloc(st.size);
-    const { bytesRead } = await handle.read(bytes, 0, st.size, 0);
-    if (bytesRead !== st.size) throw new ModelFileError(file, 'ended early while it was being read');
-  } finally {
-    await handle.close();
-  }
-  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-    throw new ModelFileError(file, 'starts with a UTF-8 byte-order mark (BOM); save it as plain UTF-8 JSON');
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (e) {
-    throw new ModelFileError(file, `is not valid JSON (${(e as Error).message})`);
-  }
-  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ModelFileError(file, 'is JSON but not an object');
-  return parsed as Record<string, unknown>;
-}
 
 function checkNodes(file: string, nodes: unknown, where: string, caps: ModelCaps, ops: Set<string>): number {
   if (!Array.isArray(nodes)) throw new ModelFileError(file, `${where} has no node list`);
@@ -100,7 +73,7 @@ function checkPlaceholderShape(file: string, name: string, attr: Record<string, 
 export async function validateGraphModelDir(path: string, caps?: Partial<ModelCaps>): Promise<ValidatedGraphArtifacts> {
   const limits = resolveCaps(caps);
   const modelJsonPath = await locateModelJson(path);
-  const json = await readJsonObject(modelJsonPath, limits);
+  const json = await readModelJson(modelJsonPath, limits);
   if (json.format !== 'graph-model') {
     throw new ModelFileError(modelJsonPath, `has format '${String(json.format)}', not graph-model; open it as a Layers model`);
   }

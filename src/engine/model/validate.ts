@@ -45,8 +45,8 @@ export async function locateModelJson(path: string): Promise<string> {
   throw new ModelFileError(json, 'is missing: a TF.js Layers model folder holds model.json and its weight shards');
 }
 
-/** Reads model.json with a size cap, refusing FIFOs, devices, a BOM and malformed JSON. */
-async function readModelJson(file: string, caps: ModelCaps): Promise<Record<string, unknown>> {
+/** Reads model.json (Layers or Graph) with a size cap, refusing FIFOs, devices, a BOM and malformed JSON. */
+export async function readModelJson(file: string, caps: ModelCaps): Promise<Record<string, unknown>> {
   const pre = await fsp.stat(file);
   if (!pre.isFile()) throw new ModelFileError(file, 'is not a regular file');
   if (pre.size > caps.maxModelJsonBytes) throw new ModelFileError(file, `is ${pre.size} bytes, over the cap of ${caps.maxModelJsonBytes}`);
