@@ -10,16 +10,13 @@ import { decodeSamples, type Sample } from '../data/dataset';
 import type { GraphFeatureExtractor } from '../model/graphModel';
 import { DEFAULT_CACHE_BUDGET_BYTES } from '../train/featureCache';
 import { DiskStore, MemorySource, MemoryStore, type GrowableSource } from '../train/source';
-import type { LabelledSource } from '../train/loop';
+import { DECODE_CHUNK, type PreparedInputs } from '../train/inputs';
 
-/** Images decoded at a time: 256 × 224 × 224 × 3 floats is about 150 MB. */
-export const GRAPH_DECODE_CHUNK = 256;
+/** Images decoded at a time, as on the Layers feature-cache path: 256 × 224 × 224 × 3 floats is about 150 MB. */
+export const GRAPH_DECODE_CHUNK = DECODE_CHUNK;
 
-export interface GraphFeatures {
-  train: LabelledSource;
-  validation: LabelledSource & { samples: Sample[] };
-  dispose(): void;
-}
+/** The same shape the Layers path prepares, so the train loop and evaluation take either. */
+export type GraphFeatures = PreparedInputs;
 
 export interface GraphFeatureOptions {
   extractor: GraphFeatureExtractor;
