@@ -31,12 +31,37 @@ function unwrap<T>(mod: unknown): T {
 
 // nsfwjs's `exports` map hides its files from require.resolve, so look for the
 // package folder along Node's own search path instead.
-function sourceDir(name: NsfwjsModel): string {
+function findSourceDir(name: string): string | undefined {
   for (const base of requireHere.resolve.paths('nsfwjs') ?? []) {
     const dir = join(base, 'nsfwjs', 'dist', 'models', name);
     if (existsSync(join(dir, 'model.min.js'))) return dir;
   }
-  throw new Error(`nsfwjs model '${name}' not found: run npm ci (nsfwjs is a devDependency)`);
+  return undefined;
+}
+
+/** True when the installed nsfwjs ships model `name` (e.g. `mobilenet_v2_mid`, its Graph model). */
+export function hasNsfwjsModel(name: string): boolean {
+  return findSourceDir(name) !== undefined;
+}
+
+function sourceDir(name: string): string {
+  const dir = findSourceDir(name);
+  if (!dir) throw new Error(`nsfwjs model '${name}' not found: run npm ci (nsfwjs is a devDependency)`);
+  return dir;
+}
+
+/**
+ * Any model nsfwjs ships, as file name → bytes: `model.json` (the module's
+ * JSON as shipped) and its binary shards, for tests that serve or write them.
+ */
+export function readNsfwjsModelFiles(name: string): Record<string, Buffer> {
+  const src = sourceDir(name);
+  const model = unwrap<ModelModule>(requireHere(join(src, 'model.min.js')));
+  const files: Record<string, Buffer> = { 'model.json': Buffer.from(JSON.stringify(model)) };
+  for (const group of model.weightsManifest) {
+    for (const shard of group.paths) files[shard] = Buffer.from(unwrap<string>(requireHere(join(src, `${shard}.min.js`))), 'base64');
+  }
+  return files;
 }
 
 /** True when every file the model.json names exists with a non-zero size. */
@@ -55,17 +80,12 @@ function isComplete(dir: string): boolean {
 export function extractNsfwjsModel(name: NsfwjsModel): string {
   const target = join(generatedRoot, name);
   if (isComplete(target)) return target;
-  const src = sourceDir(name);
-  const model = unwrap<ModelModule>(requireHere(join(src, 'model.min.js')));
+  const { 'model.json': json, ...shards } = readNsfwjsModelFiles(name);
+  const model = JSON.parse(json.toString('utf8')) as ModelModule;
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   mkdirSync(tmp, { recursive: true });
   try {
-    for (const group of model.weightsManifest) {
-      for (const shard of group.paths) {
-        const base64 = unwrap<string>(requireHere(join(src, `${shard}.min.js`)));
-        writeFileSync(join(tmp, shard), Buffer.from(base64, 'base64'));
-      }
-    }
+    for (const [shard, bytes] of Object.entries(shards)) writeFileSync(join(tmp, shard), bytes);
     writeFileSync(join(tmp, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'nsfwjs', modelTopology: model.modelTopology, weightsManifest: model.weightsManifest }));
     rmSync(target, { recursive: true, force: true });
     renameSync(tmp, target);

@@ -5,35 +5,21 @@
 // feature extractor whose output matches tfjs's own loading of the same bytes.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { tf } from '../../src/engine/tf';
 import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
 import { detectModelFormat, pullModel } from '../../src/engine/sources/resolve';
 import { startModelServer, tempCache } from './sources-fixture';
+import { hasNsfwjsModel, NSFWJS_GRAPH_MODEL, readNsfwjsModelFiles } from '../helpers/nsfwjsFixtures';
 
-const requireHere = createRequire(resolve('package.json'));
-const unwrap = <T>(m: unknown): T => ((m as { default?: T }).default ?? m) as T;
-
-function nsfwjsDir(): string | undefined {
-  for (const base of requireHere.resolve.paths('nsfwjs') ?? []) {
-    const dir = join(base, 'nsfwjs', 'dist', 'models', 'mobilenet_v2_mid');
-    if (existsSync(join(dir, 'model.min.js'))) return dir;
-  }
-  return undefined;
-}
 
 interface GraphModule {
   modelTopology: object;
   weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
 }
 
-test('a real quantized MobileNetV2 Graph model downloads, validates and extracts features like tfjs itself', { skip: !nsfwjsDir() && 'nsfwjs not installed' }, async () => {
-  const src = nsfwjsDir()!;
-  const module = unwrap<GraphModule & Record<string, unknown>>(requireHere(join(src, 'model.min.js')));
-  const files: Record<string, Buffer> = { 'model.json': Buffer.from(JSON.stringify(module)) };
-  for (const path of module.weightsManifest[0].paths) files[path] = Buffer.from(unwrap<string>(requireHere(join(src, `${path}.min.js`))), 'base64');
+test('a real quantized MobileNetV2 Graph model downloads, validates and extracts features like tfjs itself', { skip: !hasNsfwjsModel(NSFWJS_GRAPH_MODEL) && 'nsfwjs not installed' }, async () => {
+  const files = readNsfwjsModelFiles(NSFWJS_GRAPH_MODEL);
+  const module = JSON.parse(files['model.json'].toString('utf8')) as GraphModule;
   const server = await startModelServer(files);
   let extractor;
   try {

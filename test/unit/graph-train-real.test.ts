@@ -4,44 +4,34 @@
 // saved folder must classify exactly as the original graph + head do.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tf } from '../../src/engine/tf';
 import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
 import { loadClassifier, saveGraphFineTune } from '../../src/engine/graph/saved';
 import { selectBackend } from '../../src/engine/backend/select';
 import { tempDir } from './run-fixtures';
+import { hasNsfwjsModel, NSFWJS_GRAPH_MODEL, readNsfwjsModelFiles } from '../helpers/nsfwjsFixtures';
 
-const requireHere = createRequire(resolve('package.json'));
-const unwrap = <T>(m: unknown): T => ((m as { default?: T }).default ?? m) as T;
-
-function nsfwjsDir(): string | undefined {
-  for (const base of requireHere.resolve.paths('nsfwjs') ?? []) {
-    const dir = join(base, 'nsfwjs', 'dist', 'models', 'mobilenet_v2_mid');
-    if (existsSync(join(dir, 'model.min.js'))) return dir;
-  }
-  return undefined;
-}
 
 /** The package ships the model as JS modules; write it out as a plain TF.js folder. */
-function writeNsfwjsFolder(src: string): { dir: string; weights: Buffer } {
-  const module = unwrap<{ weightsManifest: { paths: string[] }[] } & Record<string, unknown>>(requireHere(join(src, 'model.min.js')));
+function writeNsfwjsFolder(): { dir: string; weights: Buffer } {
+  const { 'model.json': json, ...shards } = readNsfwjsModelFiles(NSFWJS_GRAPH_MODEL);
   const dir = tempDir('nsfwjs');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(module));
-  const shards = module.weightsManifest[0].paths.map((p) => {
-    const bytes = Buffer.from(unwrap<string>(requireHere(join(src, `${p}.min.js`))), 'base64');
-    writeFileSync(join(dir, p), bytes);
-    return bytes;
+  writeFileSync(join(dir, 'model.json'), json);
+  const manifest = JSON.parse(json.toString('utf8')) as { weightsManifest: { paths: string[] }[] };
+  const ordered = manifest.weightsManifest[0].paths.map((p) => {
+    writeFileSync(join(dir, p), shards[p]);
+    return shards[p];
   });
-  return { dir, weights: Buffer.concat(shards) };
+  return { dir, weights: Buffer.concat(ordered) };
 }
 
-test('a quantized Graph base is saved byte for byte and the saved folder predicts like graph + head', { skip: !nsfwjsDir() && 'nsfwjs not installed' }, async () => {
+test('a quantized Graph base is saved byte for byte and the saved folder predicts like graph + head', { skip: !hasNsfwjsModel(NSFWJS_GRAPH_MODEL) && 'nsfwjs not installed' }, async () => {
   // wasm runs MobileNetV2 ~20× faster than the cpu backend; inference needs no gradient kernels.
   await selectBackend({ requested: 'wasm' });
-  const { dir, weights } = writeNsfwjsFolder(nsfwjsDir()!);
+  const { dir, weights } = writeNsfwjsFolder();
   const extractor = await loadGraphFeatureExtractor(dir);
   const width = extractor.featureShape[1];
   const head = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [width], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), name: 'ft_head_dense' })] });
