@@ -4,14 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
-import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { readFileSync, writeFileSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { pullModel, resolveModel } from '../../src/engine/sources/resolve';
 import { DownloadCancelledError } from '../../src/engine/sources/fetch';
 import type { DownloadProgress } from '../../src/engine/sources/download';
-import { cacheListing, sha256, startModelServer, tempCache } from './sources-fixture';
+import { cacheListing, sha256, startConnectProxy, startModelServer, tempCache } from './sources-fixture';
 
 const quiet = { env: {} as NodeJS.ProcessEnv };
 
@@ -161,19 +160,8 @@ test('downloads go through an explicit proxy, and NO_PROXY bypasses it', async (
 test('the CONNECT tunnel used for HTTPS reaches the target through the proxy', async () => {
   const { openTunnel } = await import('../../src/engine/sources/proxy');
   const server = await startModelServer();
-  const connects: string[] = [];
-  const proxy = http.createServer();
-  proxy.on('connect', (req, socket: net.Socket) => {
-    connects.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.pipe(socket).pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-  });
-  await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
-  const proxyUrl = new URL(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+  const { port: proxyPort, connects, server: proxy } = await startConnectProxy();
+  const proxyUrl = new URL(`http://127.0.0.1:${proxyPort}`);
   try {
     const socket = await openTunnel(proxyUrl, new URL(server.base), 2000);
     const answer = await new Promise<string>((resolve) => {

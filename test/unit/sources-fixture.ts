@@ -2,6 +2,7 @@
 // TF.js Layers model generated here, and lets each test replace any route
 // with a fault (status pages, redirects, drops, stalls, oversized bodies).
 import * as http from 'node:http';
+import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -109,4 +110,29 @@ export function cacheListing(root: string): string[] {
       d.isDirectory() ? [`${prefix}${d.name}/`, ...walk(join(dir, d.name), `${prefix}${d.name}/`)] : [`${prefix}${d.name}`],
     );
   return walk(root, '').sort();
+}
+
+export interface ConnectProxy {
+  port: number;
+  /** The `host:port` of every CONNECT request, in order. */
+  connects: string[];
+  server: http.Server;
+}
+
+/** An HTTP proxy on loopback that only tunnels (CONNECT), recording each target. */
+export async function startConnectProxy(): Promise<ConnectProxy> {
+  const connects: string[] = [];
+  const server = http.createServer();
+  server.on('connect', (req, socket: net.Socket) => {
+    connects.push(req.url ?? '');
+    const [host, port] = (req.url ?? '').split(':');
+    const upstream = net.connect(Number(port), host, () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      upstream.pipe(socket).pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { port: (server.address() as AddressInfo).port, connects, server };
 }

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pullModel } from '../../src/engine/sources/resolve';
 import { CATALOG, type CatalogEntry } from '../../src/engine/sources/catalog';
-import { makeModelFiles, tempCache } from './sources-fixture';
+import { makeModelFiles, startConnectProxy, tempCache } from './sources-fixture';
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
@@ -50,19 +50,7 @@ test('HTTPS through a CONNECT proxy, and a catalog entry allowed to redirect to 
   // A "hub" that sends every file on to the origin under another host name, as TF Hub does to Kaggle/GCS.
   const hub = https.createServer(tls, (req, res) => res.writeHead(302, { location: `https://localhost:${originPort}${req.url}` }).end());
   const hubPort = await listen(hub);
-  const connects: string[] = [];
-  const proxy = http.createServer();
-  proxy.on('connect', (req, socket: net.Socket) => {
-    connects.push(req.url ?? '');
-    const [host, port] = (req.url ?? '').split(':');
-    const upstream = net.connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      upstream.pipe(socket).pipe(upstream);
-    });
-    upstream.on('error', () => socket.destroy());
-    socket.on('error', () => upstream.destroy());
-  });
-  const proxyPort = await listen(proxy);
+  const { port: proxyPort, connects, server: proxy } = await startConnectProxy();
   try {
     const pulled = await pullModel(`https://127.0.0.1:${originPort}/m/model.json`, {
       cacheDir: tempCache(),
