@@ -64,9 +64,10 @@ export function freePort() {
  * Its output goes straight into `logFile` (kept as an artifact): with no pipe
  * between us and an unref'd child, a server that refuses to die cannot keep
  * the test process open, and the suite can report it instead of hanging.
+ * With `workspaceTrust`, Workspace Trust is on (the user settings must enable it too).
  * @returns {Promise<{ url: string, port: number, pgid: number, stop: () => Promise<void> }>}
  */
-export async function startCodeServer({ extensionsDir, userDataDir, workspace, logFile, env = {}, timeoutMs = 60_000 }) {
+export async function startCodeServer({ extensionsDir, userDataDir, workspace, logFile, env = {}, timeoutMs = 60_000, workspaceTrust = false }) {
   const port = await freePort();
   const logFd = openSync(logFile, 'a');
   const startOffset = fstatSync(logFd).size;
@@ -78,7 +79,8 @@ export async function startCodeServer({ extensionsDir, userDataDir, workspace, l
     '--user-data-dir', userDataDir,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    // Trust stays off unless a scenario tests Restricted Mode itself.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     workspace,
   ], {
     detached: true, // leads its own process group; see killGroup

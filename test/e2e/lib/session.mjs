@@ -5,7 +5,7 @@ import { chromium } from 'playwright-core';
 import { cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { artifactsDir, chromiumPath } from './paths.mjs';
-import { startCodeServer } from './code-server.mjs';
+import { startCodeServer, writeUserSettings } from './code-server.mjs';
 import { homeLayout } from './layout.mjs';
 import { groupMembers, killGroup } from './processes.mjs';
 
@@ -70,13 +70,47 @@ export async function startSession() {
   page.setDefaultTimeout(30_000);
   Object.assign(current, { browserServer, browser, browserPgid, context, page });
 
-  await page.goto(`${server.url}?folder=${encodeURIComponent(layout.workspace)}`);
+  await openWorkbench(page, server.url, layout.workspace);
+  return current;
+}
+
+async function openWorkbench(page, url, workspace) {
+  await page.goto(`${url}?folder=${encodeURIComponent(workspace)}`);
   await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
   // The workbench applies extension contributions (menus, views) only once the
   // extension host has reported its extensions; our view container's icon
   // marks that point. Before it, context menus lack our entries.
   await page.locator(`.activitybar [aria-label="${VIEW_CONTAINER_TITLE}"]`).first().waitFor({ timeout: 90_000 });
-  return current;
+}
+
+/**
+ * A second code-server on the same extensions and workspace, with its own
+ * user data (so nothing it stores, trust decisions included, leaks into the
+ * main window) and `settings` on top of the quiet ones, shown in a new page
+ * of the session's browser. Its process group joins the survivors check.
+ * @returns {Promise<{ page: import('playwright-core').Page, userDataDir: string, pgid: number, close: () => Promise<void> }>}
+ */
+export async function openExtraWindow(name, { settings = {}, workspaceTrust = false } = {}) {
+  const { home, extensionsDir, workspace, env, context } = session();
+  const userDataDir = join(home, `ud-${name}`);
+  writeUserSettings(userDataDir, settings);
+  const server = await startCodeServer({
+    extensionsDir, userDataDir, workspace, env, workspaceTrust, logFile: join(artifactsDir, `server-${name}.log`),
+  });
+  startedGroups.add(server.pgid);
+  const page = await context.newPage();
+  page.setDefaultTimeout(30_000);
+  const close = async () => {
+    await page.close().catch(() => {});
+    await server.stop();
+  };
+  try {
+    await openWorkbench(page, server.url, workspace);
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  return { page, userDataDir, pgid: server.pgid, close };
 }
 
 /** Closes the browser, kills both process groups and keeps the workbench logs as artifacts. */
