@@ -12,16 +12,30 @@ export interface TimedRun {
   seconds: number;
   result: RunResult;
   featureCache: boolean;
+  /** Seconds from the end of feature extraction (or of decoding, without a cache) to the last epoch's end. */
+  trainSeconds: number;
+  epochsRun: number;
 }
 
-/** Runs training to the end and times it. */
+/** Runs training to the end and times it, and the training epochs within it. */
 export async function timedRun(spec: Omit<TrainSpecInput, 'runsDir'>): Promise<TimedRun> {
   const runsDir = mkdtempSync(join(tmpdir(), 'ft-bench-'));
   let featureCache = false;
+  let preparedAt = 0;
+  let lastEpochAt = 0;
+  let epochsRun = 0;
+  const onEvent = (e: TrainEvent) => {
+    if (e.type === 'plan') featureCache = e.featureCache;
+    if (e.type === 'progress' && e.done === e.total) preparedAt = performance.now();
+    if (e.type === 'epoch') {
+      lastEpochAt = performance.now();
+      epochsRun++;
+    }
+  };
   const start = performance.now();
   try {
-    const result = await runTraining({ ...spec, runsDir }, { onEvent: (e) => e.type === 'plan' && (featureCache = e.featureCache) });
-    return { seconds: (performance.now() - start) / 1000, result, featureCache };
+    const result = await runTraining({ ...spec, runsDir }, { onEvent });
+    return { seconds: (performance.now() - start) / 1000, result, featureCache, trainSeconds: (lastEpochAt - preparedAt) / 1000, epochsRun };
   } finally {
     rmSync(runsDir, { recursive: true, force: true });
   }

@@ -7,6 +7,7 @@ import type { BackendReport } from '../../shared/events';
 import { requireFailureReason } from './reasons';
 import { installWasmTrainingKernels } from './wasmGradients';
 import { installWasmFastKernels } from './wasmFastKernels';
+import { installWasmCopyKernels } from './wasmCopyKernels';
 
 export interface SelectBackendOptions {
   /** A backend the user insisted on; if unavailable, selection fails with a clear error. */
@@ -77,9 +78,10 @@ async function tryWasm(requireFn: (id: string) => unknown): Promise<Attempt> {
   try {
     if (!tf.findBackend('wasm')) requireFn(WASM);
     await activate('wasm');
-    // So that wasm can also train convolutions (see wasmGradients.ts), and fast (see wasmFastKernels.ts).
+    // So that wasm can also train convolutions (see wasmGradients.ts), and fast (see wasmFastKernels.ts, wasmCopyKernels.ts).
     installWasmTrainingKernels();
     installWasmFastKernels();
+    installWasmCopyKernels();
     return { ok: true, package: WASM, gpu: false, notes: [] };
   } catch (e) {
     return { ok: false, reason: requireFailureReason(WASM, e), notes: [] };

@@ -1,0 +1,112 @@
+// Two wasm kernels that only copy or spread values, yet dominate the step of
+// a trainable MobileNet suffix because wasm runs them as per-element loops.
+// Profiled on MobileNetV2 `top:4` (batch 32, 7×7×1280 activations):
+//
+// Tile: the gradient of an inference-mode BatchNormalization tiles its scale
+// [1,1,1,C] to [N,H,W,C] (tfjs' batchNorm gradient). wasm took 198 ms for
+// one such tile; as block copies (TypedArray.set) it is a few ms.
+//
+// AvgPoolGrad: a pooling window that covers the whole input (the 7×7
+// average pool of MobileNetV2 and any global average) spreads dy/(H·W) over
+// every position, again a block copy. wasm's loop took 72 ms.
+import { tf } from '../tf';
+
+interface TensorInfo {
+  dataId: object;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): tf.backend_util.TypedArray;
+}
+
+const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+
+let tileInstalled = false;
+let avgPoolGradInstalled = false;
+
+/**
+ * Tiles `src` (of `shape`) into `out` by `reps`, one axis at a time from the
+ * innermost: each step repeats contiguous blocks, so every write is a copy.
+ */
+export function tileInto(src: tf.backend_util.TypedArray, shape: number[], reps: number[], out: tf.backend_util.TypedArray): void {
+  const current = [...shape];
+  out.set(src, 0);
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    if (reps[axis] === 1) continue;
+    const outer = product(current.slice(0, axis));
+    const block = product(current.slice(axis));
+    // Spread from the last outer block backwards, so no block is overwritten before it is read.
+    for (let o = outer - 1; o >= 0; o--) {
+      const from = o * block;
+      const to = o * block * reps[axis];
+      if (to !== from) out.copyWithin(to, from, from + block);
+      for (let r = 1; r < reps[axis]; r++) out.copyWithin(to + r * block, to, to + block);
+    }
+    current[axis] *= reps[axis];
+  }
+}
+
+function installTile(): boolean {
+  const original = tf.getKernel('Tile', 'wasm');
+  if (tileInstalled || !original) return false;
+  tileInstalled = true;
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const { x } = args.inputs as unknown as { x: TensorInfo };
+    const reps = (args.attrs as { reps: number[] }).reps;
+    if (x.dtype === 'string' || reps.length !== x.shape.length) return original.kernelFunc(args);
+    const wasm = args.backend as unknown as WasmBackend;
+    const out = wasm.makeOutput(x.shape.map((d, i) => d * reps[i]), x.dtype);
+    if (product(out.shape) > 0) tileInto(wasm.typedArrayFromHeap(x), x.shape, reps, wasm.typedArrayFromHeap(out));
+    return out as never;
+  };
+  tf.unregisterKernel('Tile', 'wasm');
+  tf.registerKernel({ kernelName: 'Tile', backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
+  return true;
+}
+
+interface PoolAttrs {
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: unknown;
+  dimRoundingMode?: string;
+}
+
+const pair = (v: number | [number, number]) => (typeof v === 'number' ? [v, v] : v);
+
+function installGlobalAvgPoolGrad(): boolean {
+  const original = tf.getKernel('AvgPoolGrad', 'wasm');
+  if (avgPoolGradInstalled || !original) return false;
+  avgPoolGradInstalled = true;
+  const kernelFunc: tf.KernelFunc = (args) => {
+    const { dy, input } = args.inputs as unknown as { dy: TensorInfo; input: TensorInfo };
+    const attrs = args.attrs as unknown as PoolAttrs;
+    const [n, h, w, c] = input.shape;
+    const [fh, fw] = pair(attrs.filterSize);
+    // Only a window exactly the input's size with no padding: one output position per image.
+    const global = fh === h && fw === w && (attrs.pad === 'valid' || attrs.pad === 0) && dy.shape[1] === 1 && dy.shape[2] === 1 && dy.dtype === 'float32';
+    if (!global) return original.kernelFunc(args);
+    const wasm = args.backend as unknown as WasmBackend;
+    const out = wasm.makeOutput(input.shape, 'float32');
+    const grads = wasm.typedArrayFromHeap(dy);
+    const dx = wasm.typedArrayFromHeap(out);
+    const area = h * w;
+    for (let i = 0; i < n; i++) {
+      const base = i * area * c;
+      for (let k = 0; k < c; k++) dx[base + k] = grads[i * c + k] / area;
+      for (let p = 1; p < area; p++) dx.copyWithin(base + p * c, base, base + c);
+    }
+    return out as never;
+  };
+  tf.unregisterKernel('AvgPoolGrad', 'wasm');
+  tf.registerKernel({ kernelName: 'AvgPoolGrad', backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
+  return true;
+}
+
+/** Installs both copy-based kernels on the wasm backend (idempotent). */
+export function installWasmCopyKernels(): void {
+  installTile();
+  installGlobalAvgPoolGrad();
+}
