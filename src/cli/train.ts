@@ -7,7 +7,6 @@ import { optionalNumber, parse, parsePlan, requireString } from './args';
 import { UsageError } from './errors';
 import { EventPrinter, printResult, resultJson } from './report';
 import { resolveModelArg } from './modelArg';
-import { readModelPreprocessing } from '../engine/run/saveModel';
 
 export const TRAIN_USAGE = `finetune train --model DIR|ID|URL --data DIR [--cut LAYER] [--train head|top:K|all|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
@@ -51,7 +50,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     modelDir: model.dir,
     dataDir,
     runsDir: resolve(values.runs ?? '.finetune/runs'),
-    cut: values.cut ?? model.entry?.defaultCut ?? undefined,
+    cut: values.cut,
     train: parsePlan(values.train),
     optimizer: optimizer as TrainSpecInput['optimizer'],
     learningRate: optionalNumber(values.lr, '--lr'),
@@ -65,8 +64,6 @@ export async function trainCommand(args: string[]): Promise<number> {
     augment: values.augment,
     backend: parseBackend(values.backend),
     name: values.name,
-    // Downloaded catalog models carry no preprocessing.json; the catalog entry says how they were trained.
-    preprocessing: model.entry && !readModelPreprocessing(model.dir) ? model.entry.preprocessing : undefined,
   };
   const result = await trainWithCli((o) => runTraining(spec, o), { json: values.json === true });
   if (values.json) process.stdout.write(resultJson(result) + '\n');

@@ -5,7 +5,7 @@
 // a new head (dropout + dense softmax) trains on them with the same loop,
 // callbacks, checkpoints and run folder as a Layers run.
 import { basename, join } from 'node:path';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { RunResult } from '../shared/events';
 import type { Preprocessing } from '../shared/preprocessing';
 import type { TrainSpec } from '../shared/trainSpec';
@@ -23,7 +23,7 @@ import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult, type ResumePoint } from './train/runResult';
-import { findCatalogEntry } from './sources/catalog';
+import { catalogEntryForDir } from './sources/catalogDefaults';
 import { saveGraphFineTune } from './graph/saved';
 import { extractGraphFeatures, type GraphFeatures } from './graph/features';
 import type { RunTrainingOptions } from './runTraining';
@@ -57,7 +57,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
     if (dataset.train.length === 0) throw new TrainSetupError(`${dataset.root}: no training images`);
     if (dataset.validation.length === 0) throw new TrainSetupError(`${dataset.root}: no validation images (raise --validation-split or add a validation/ folder)`);
 
-    const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogPreprocessing(spec.modelDir) ?? guessPreprocessing(extractor);
+    const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? guessPreprocessing(extractor);
     checkInputFits(extractor, pre);
     const width = extractor.featureShape[1];
     head = buildHead(width, dataset.classes.length, spec.dropout, spec.seed);
@@ -131,15 +131,6 @@ function buildHead(width: number, numClasses: number, dropout: number, seed: num
  * entries hold `model/` next to a manifest naming the catalog id, and
  * downloaded TF Hub folders carry no preprocessing.json of their own.
  */
-function catalogPreprocessing(modelDir: string): Preprocessing | undefined {
-  try {
-    const manifest = JSON.parse(readFileSync(join(modelDir, '..', 'manifest.json'), 'utf8')) as { catalogId?: unknown };
-    return typeof manifest.catalogId === 'string' ? findCatalogEntry(manifest.catalogId)?.preprocessing : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /** From the graph's input shape, with TF Hub's image convention: RGB in [0, 1] (tensorflow.org/hub/common_signatures/images). */
 function guessPreprocessing(extractor: GraphFeatureExtractor): Preprocessing {
   const [, h, w, c] = extractor.inputShape;

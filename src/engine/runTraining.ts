@@ -9,6 +9,7 @@ import { selectBackend } from './backend/select';
 import { loadLayersModelFromDir } from './model/load';
 import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from './model/transfer';
 import { splitAtFreezeBoundary } from './model/split';
+import { catalogCut, catalogEntryForDir } from './sources/catalogDefaults';
 import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
@@ -120,11 +121,12 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   emit({ type: 'health', report: dataset.health });
   checkDataset(dataset);
 
-  const cut = spec.cut ?? findDefaultCut(base);
-  log(spec.cut ? `Cut at ${cut}` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
+  const fromCatalog = spec.cut ? undefined : catalogCut(base, spec.modelDir);
+  const cut = spec.cut ?? fromCatalog ?? findDefaultCut(base);
+  log(spec.cut ? `Cut at ${cut}` : fromCatalog ? `Cut at ${cut} (the catalog's default for this model)` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
   const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
-  // Explicit spec, then the model folder's own preprocessing.json, then a guess from the input shape.
-  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? defaultPreprocessing(base);
+  // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the input shape.
+  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? defaultPreprocessing(base);
   const plan = options.fromScratch ? 'all' : spec.train;
   const phases = planPhases(model, spec, plan);
   const finalTrainable = phases[phases.length - 1].trainable;

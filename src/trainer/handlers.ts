@@ -8,6 +8,7 @@ import { attachHead, findDefaultCut, resolveTrainable } from '../engine/model/tr
 import { scanDataset } from '../engine/data/dataset';
 import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
 import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/resolve';
+import { catalogCut } from '../engine/sources/catalogDefaults';
 import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
 
@@ -33,7 +34,8 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
       }
       const model = await loadLayersModelFromDir(request.params.modelDir);
       try {
-        return summarizeModel(model);
+        const summary = summarizeModel(model);
+        return { ...summary, defaultCut: catalogCut(model, request.params.modelDir) ?? summary.defaultCut };
       } finally {
         model.dispose();
       }
@@ -42,7 +44,7 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
       const { modelDir, cut, train: plan } = request.params;
       const base = await loadLayersModelFromDir(modelDir);
       try {
-        const cutName = cut ?? findDefaultCut(base);
+        const cutName = cut ?? catalogCut(base, modelDir) ?? findDefaultCut(base);
         // The class count does not change which base layers train; 2 keeps the head small.
         const full = attachHead(base, { cut: cutName, numClasses: 2, dropout: 0, seed: 0 });
         const trainable = resolveTrainable(full, plan);
