@@ -9,6 +9,7 @@ import { selectBackend } from './backend/select';
 import { loadLayersModelFromDir } from './model/load';
 import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from './model/transfer';
 import { splitAtFreezeBoundary } from './model/split';
+import { foldBatchNorm } from './model/foldBatchNorm';
 import { catalogCut, catalogEntryForDir } from './sources/catalogDefaults';
 import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
@@ -146,6 +147,8 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
     boundary: split?.boundary ?? [],
   });
   if (!useCache && split && spec.augment) log('Augmentation is on, so the frozen prefix runs on every batch (no feature cache)');
+  // The prefix only ever predicts, so its BatchNormalization layers fold into their convolutions.
+  const prefix = split ? foldBatchNorm(split.prefix).model : undefined;
 
   let runDir = resume?.runDir;
   if (!runDir) {
@@ -155,7 +158,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const specHash = runDir.specHash();
   let inputs: PreparedInputs | undefined;
   try {
-    inputs = await prepareInputs({ dataset, pre, split, useCache, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal });
+    inputs = await prepareInputs({ dataset, pre, split: prefix ? { prefix } : null, useCache, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal });
     const trained = split ? split.suffix : model;
     const target = trainingBackend(backend.name, trained);
     if (target.reason && (useCache || !split)) {
@@ -171,7 +174,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
       spec,
       phases,
       model: trained,
-      prefix: useCache ? undefined : split?.prefix,
+      prefix: useCache ? undefined : prefix,
       freeze,
       train: inputs.train,
       validation: inputs.validation,
@@ -185,7 +188,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
-    const evaluation = finalEvaluation(trained, useCache ? undefined : split?.prefix, inputs.validation, dataset.classes, spec.batchSize);
+    const evaluation = finalEvaluation(trained, useCache ? undefined : prefix, inputs.validation, dataset.classes, spec.batchSize);
     await saveModelDir(model, runDir.modelDir, dataset.classes, pre);
     const result = runResult(runDir, backend.name, outcome, evaluation);
     emit({ type: 'done', result });
@@ -197,7 +200,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
     // base, model, prefix and suffix share layers; tfjs' container dispose()
     // stops at the first layer another container already freed, so free each
     // weight once instead.
-    disposeWeights([base, model, split?.prefix, split?.suffix]);
+    disposeWeights([base, model, split?.prefix, split?.suffix, prefix]);
   }
 }
 

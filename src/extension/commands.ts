@@ -25,6 +25,7 @@ export function registerCommands(context: vscode.ExtensionContext, app: App): vo
 
   const table: Record<string, (...args: never[]) => unknown> = {
     'finetune.openModel': () => openModel(app),
+    'finetune.openModelFile': (uri?: vscode.Uri) => openModel(app, uri instanceof vscode.Uri ? uri : undefined),
     'finetune.openDemoModel': async () => {
       if (await app.loadModel(app.demoModelDir)) await vscode.commands.executeCommand('finetune.layers.focus');
     },
@@ -64,16 +65,16 @@ export function registerCommands(context: vscode.ExtensionContext, app: App): vo
   }
 }
 
-async function openModel(app: App): Promise<void> {
-  const picked = await vscode.window.showOpenDialog({
+/** Open Model…: from the palette, a file dialog; from the Explorer's menu on a model.json, that file. */
+async function openModel(app: App, clicked?: vscode.Uri): Promise<void> {
+  const uri = clicked ?? (await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: true,
     canSelectMany: false,
     filters: { 'TF.js model': ['json'] },
     openLabel: 'Open Model',
     title: 'A TF.js Layers model: model.json or its folder',
-  });
-  const uri = picked?.[0];
+  }))?.[0];
   if (!uri) return;
   const dir = uri.fsPath.toLowerCase().endsWith('.json') ? path.dirname(uri.fsPath) : uri.fsPath;
   if (await app.loadModel(dir)) await vscode.commands.executeCommand('finetune.layers.focus');

@@ -50,6 +50,8 @@ export class PlanSection {
     const graph = state.model?.format === 'graph';
     this.locked = !plan || graph || ['starting', 'running', 'stopping'].includes(state.run.phase);
     this.root.classList.toggle('locked', this.locked);
+    // Disabled, not only ignored: a click on a locked preset must not show a plan the host never made.
+    this.presets.toggleAttribute('disabled', this.locked);
     setText(this.note, graph ? 'Graph models are frozen feature extractors: only the new head trains, so the freeze controls are off.' : '');
     this.note.hidden = !graph;
     if (!plan) {

@@ -1,0 +1,44 @@
+// Scenario 8: a TF.js Graph model (the uint8 MobileNetV2 that nsfwjs ships),
+// opened from the Explorer's menu on its model.json. It is a frozen feature
+// extractor, so the Layers view shows it and the dashboard's freeze controls
+// are off with a one-line reason, while the rest of the plan (the new head)
+// stays usable.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, scenario, screenshot, treeRow, viewPane } from '../harness.mjs';
+import { repoRoot } from '../lib/paths.mjs';
+import { chooseFromContextMenu, dashboard, focusWorkbench, revealInExplorer, runCommandSoon } from './ui-helpers.mjs';
+
+/** The Graph model folder, extracted from nsfwjs by the same script the unit tests use. */
+function graphModelDir() {
+  const script = "import('./scripts/extract-nsfwjs-fixtures.ts').then((m) => process.stdout.write(m.extractNsfwjsModel('mobilenet_v2_mid')))";
+  return execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot, encoding: 'utf8' }).trim();
+}
+
+describe('ui: Graph model', () => {
+  scenario('a Graph model opened from its model.json locks the freeze controls and says why', async ({ page, session }) => {
+    const target = join(session.workspace, 'graph-model');
+    if (!existsSync(target)) cpSync(graphModelDir(), target, { recursive: true });
+
+    await focusWorkbench(page);
+    const row = await revealInExplorer(page, ['graph-model', 'model.json']);
+    await row.click({ button: 'right' });
+    await chooseFromContextMenu(page, 'Open in Finetune Studio');
+
+    // The Layers view shows the graph as one frozen node, named after its folder.
+    await runCommandSoon(page, 'Finetune: Focus on Layers View');
+    const layers = await viewPane(page, 'Layers');
+    await treeRow(layers, 'graph-model').waitFor({ state: 'visible', timeout: 60_000 });
+
+    const view = await dashboard(page);
+    const note = view.locator('#plan-note');
+    await note.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match((await note.textContent()) ?? '', /Graph models are frozen feature extractors: only the new head trains/);
+    assert.equal(await view.locator('#plan-section.locked').count(), 1, 'the plan section is locked');
+    assert.equal(await view.locator('#preset[disabled]').count(), 1, 'the presets are disabled');
+    assert.equal(await view.locator('#top-k').isDisabled(), true, 'the top-K slider is disabled');
+    await screenshot(page, 'ui-8-graph-model');
+  }, { timeout: 300_000 });
+});
