@@ -10,6 +10,7 @@
 // average pool of MobileNetV2 and any global average) spreads dy/(H·W) over
 // every position, again a block copy. wasm's loop took 72 ms.
 import { tf } from '../tf';
+import { wrapWasmKernel } from './wasmKernelWrap';
 
 interface TensorInfo {
   dataId: object;
@@ -24,8 +25,6 @@ interface WasmBackend {
 
 const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
 
-let tileInstalled = false;
-let avgPoolGradInstalled = false;
 
 /**
  * Tiles `src` (of `shape`) into `out` by `reps`, one axis at a time from the
@@ -50,21 +49,15 @@ export function tileInto(src: tf.backend_util.TypedArray, shape: number[], reps:
 }
 
 function installTile(): boolean {
-  const original = tf.getKernel('Tile', 'wasm');
-  if (tileInstalled || !original) return false;
-  tileInstalled = true;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  return wrapWasmKernel('Tile', (original) => (args) => {
     const { x } = args.inputs as unknown as { x: TensorInfo };
     const reps = (args.attrs as { reps: number[] }).reps;
-    if (x.dtype === 'string' || reps.length !== x.shape.length) return original.kernelFunc(args);
+    if (x.dtype === 'string' || reps.length !== x.shape.length) return original(args);
     const wasm = args.backend as unknown as WasmBackend;
     const out = wasm.makeOutput(x.shape.map((d, i) => d * reps[i]), x.dtype);
     if (product(out.shape) > 0) tileInto(wasm.typedArrayFromHeap(x), x.shape, reps, wasm.typedArrayFromHeap(out));
     return out as never;
-  };
-  tf.unregisterKernel('Tile', 'wasm');
-  tf.registerKernel({ kernelName: 'Tile', backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
-  return true;
+  });
 }
 
 interface PoolAttrs {
@@ -77,17 +70,14 @@ interface PoolAttrs {
 const pair = (v: number | [number, number]) => (typeof v === 'number' ? [v, v] : v);
 
 function installGlobalAvgPoolGrad(): boolean {
-  const original = tf.getKernel('AvgPoolGrad', 'wasm');
-  if (avgPoolGradInstalled || !original) return false;
-  avgPoolGradInstalled = true;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  return wrapWasmKernel('AvgPoolGrad', (original) => (args) => {
     const { dy, input } = args.inputs as unknown as { dy: TensorInfo; input: TensorInfo };
     const attrs = args.attrs as unknown as PoolAttrs;
     const [n, h, w, c] = input.shape;
     const [fh, fw] = pair(attrs.filterSize);
     // Only a window exactly the input's size with no padding: one output position per image.
     const global = fh === h && fw === w && (attrs.pad === 'valid' || attrs.pad === 0) && dy.shape[1] === 1 && dy.shape[2] === 1 && dy.dtype === 'float32';
-    if (!global) return original.kernelFunc(args);
+    if (!global) return original(args);
     const wasm = args.backend as unknown as WasmBackend;
     const out = wasm.makeOutput(input.shape, 'float32');
     const grads = wasm.typedArrayFromHeap(dy);
@@ -99,10 +89,7 @@ function installGlobalAvgPoolGrad(): boolean {
       for (let p = 1; p < area; p++) dx.copyWithin(base + p * c, base, base + c);
     }
     return out as never;
-  };
-  tf.unregisterKernel('AvgPoolGrad', 'wasm');
-  tf.registerKernel({ kernelName: 'AvgPoolGrad', backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
-  return true;
+  });
 }
 
 /** Installs both copy-based kernels on the wasm backend (idempotent). */

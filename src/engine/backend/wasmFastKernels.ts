@@ -15,6 +15,7 @@
 // MobileNet, the input gradient is dy·Wᵀ, one matrix product.
 import { tf } from '../tf';
 import { onWasm } from './wasmGradients';
+import { wrapWasmKernel } from './wasmKernelWrap';
 
 interface TensorInfo {
   dataId: object;
@@ -26,18 +27,13 @@ interface DisposingBackend {
   disposeData(dataId: object, force?: boolean): boolean;
 }
 
-let wrapped = false;
-let wrappedConv = false;
-
 /** Replaces wasm's BatchMatMul with one that transposes operands explicitly (idempotent). Returns true the first time. */
 function installWasmTransposedMatMul(): boolean {
-  const original = tf.getKernel('BatchMatMul', 'wasm');
   const transpose = tf.getKernel('Transpose', 'wasm');
-  if (wrapped || !original || !transpose) return false;
-  wrapped = true;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  if (!transpose) return false;
+  return wrapWasmKernel('BatchMatMul', (original) => (args) => {
     const attrs = args.attrs as { transposeA?: boolean; transposeB?: boolean };
-    if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
+    if (!attrs.transposeA && !attrs.transposeB) return original(args);
     const { a, b } = args.inputs as unknown as { a: TensorInfo; b: TensorInfo };
     // Operands arrive with their own rank (2 or more); the product is over the last two dimensions.
     const swapLast = (t: TensorInfo) => {
@@ -48,17 +44,14 @@ function installWasmTransposedMatMul(): boolean {
     const ta = attrs.transposeA ? swapLast(a) : a;
     const tb = attrs.transposeB ? swapLast(b) : b;
     try {
-      return original.kernelFunc({ ...args, inputs: { a: ta, b: tb } as never, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
+      return original({ ...args, inputs: { a: ta, b: tb } as never, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     } finally {
       const backend = args.backend as unknown as DisposingBackend;
       // Not forced: a no-op transpose (a size-1 dimension) returns the input's own data with one more reference.
       if (ta !== a) backend.disposeData(ta.dataId);
       if (tb !== b) backend.disposeData(tb.dataId);
     }
-  };
-  tf.unregisterKernel('BatchMatMul', 'wasm');
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
-  return true;
+  });
 }
 
 interface BackpropInputAttrs {
@@ -77,19 +70,13 @@ function isPointwise(filterShape: number[], attrs: BackpropInputAttrs): boolean 
 
 /** Gives wasm's Conv2DBackpropInput a matrix-product path for 1×1 stride-1 convolutions (idempotent). */
 function installWasmPointwiseBackpropInput(): boolean {
-  const original = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  if (wrappedConv || !original) return false;
-  wrappedConv = true;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  return wrapWasmKernel('Conv2DBackpropInput', (original) => (args) => {
     const attrs = args.attrs as unknown as BackpropInputAttrs;
     const { dy, filter } = args.inputs as unknown as { dy: TensorInfo; filter: TensorInfo };
-    if (!isPointwise(filter.shape, attrs)) return original.kernelFunc(args);
+    if (!isPointwise(filter.shape, attrs)) return original(args);
     const [, , cin, cout] = filter.shape;
     return onWasm(args.backend, [dy, filter], (dyT, w) => tf.matMul(dyT.reshape([-1, cout]), w.reshape([cin, cout]), false, true).reshape(attrs.inputShape)) as never;
-  };
-  tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
-  tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
-  return true;
+  });
 }
 
 /** Installs both fast paths on the wasm backend (idempotent; call once wasm is active). */
