@@ -20,6 +20,8 @@ const requireHere = createRequire(join(repoRoot, 'package.json'));
 export const generatedRoot = join(repoRoot, 'test', 'fixtures', 'generated');
 
 interface ModelModule {
+  /** `graph-model` for the Graph model; absent from the Keras-converted Layers ones. */
+  format?: string;
   modelTopology: unknown;
   weightsManifest: { paths: string[]; weights: unknown[] }[];
 }
@@ -70,6 +72,8 @@ function isComplete(dir: string): boolean {
   if (!existsSync(json)) return false;
   try {
     const parsed = JSON.parse(readFileSync(json, 'utf8')) as ModelModule;
+    // Folders from an earlier extractor labelled the Graph model a Layers model: write those again.
+    if (Array.isArray((parsed.modelTopology as { node?: unknown }).node) && parsed.format !== 'graph-model') return false;
     return parsed.weightsManifest.every((g) => g.paths.every((p) => existsSync(join(dir, p)) && statSync(join(dir, p)).size > 0));
   } catch {
     return false;
@@ -86,7 +90,8 @@ export function extractNsfwjsModel(name: NsfwjsModel): string {
   mkdirSync(tmp, { recursive: true });
   try {
     for (const [shard, bytes] of Object.entries(shards)) writeFileSync(join(tmp, shard), bytes);
-    writeFileSync(join(tmp, 'model.json'), JSON.stringify({ format: 'layers-model', generatedBy: 'nsfwjs', modelTopology: model.modelTopology, weightsManifest: model.weightsManifest }));
+    const format = model.format ?? 'layers-model';
+    writeFileSync(join(tmp, 'model.json'), JSON.stringify({ format, generatedBy: 'nsfwjs', modelTopology: model.modelTopology, weightsManifest: model.weightsManifest }));
     rmSync(target, { recursive: true, force: true });
     renameSync(tmp, target);
   } finally {

@@ -13,7 +13,8 @@ import { chooseFromContextMenu, dashboard, focusWorkbench, revealInExplorer, run
 
 /** The Graph model folder, extracted from nsfwjs by the same script the unit tests use. */
 function graphModelDir() {
-  const script = "import('./scripts/extract-nsfwjs-fixtures.ts').then((m) => process.stdout.write(m.extractNsfwjsModel('mobilenet_v2_mid')))";
+  // The script is CommonJS TypeScript: a dynamic import sees its exports under `default`.
+  const script = "import('./scripts/extract-nsfwjs-fixtures.ts').then((m) => process.stdout.write((m.default ?? m).extractNsfwjsModel('mobilenet_v2_mid')))";
   return execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: repoRoot, encoding: 'utf8' }).trim();
 }
 
