@@ -15,6 +15,7 @@ import { requireTrust } from './trust';
 import { withCut, withTopK } from './state/freezePlan';
 import { demoSpec } from '../engine/demo';
 import type { LayerNode } from './views/layerTreeIndex';
+import { counted } from './views/format';
 
 export class App implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('Finetune Studio');
@@ -72,7 +73,7 @@ export class App implements vscode.Disposable {
 
   private describeLayersView(): void {
     const m = this.store.model;
-    this.layersView.description = m ? `${m.summary.name} · ${m.summary.layers.length} layers` : undefined;
+    this.layersView.description = m ? `${m.summary.name} · ${counted(m.summary.layers.length, 'layer')}` : undefined;
   }
 
   get demoModelDir(): string {

@@ -29,18 +29,5 @@ export function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
-export function fullCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
-}
-
-export function percent(x: number, digits = 1): string {
-  return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–';
-}
-
-export function duration(ms: number | null): string {
-  if (ms === null || !Number.isFinite(ms) || ms < 0) return '–';
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m ${s % 60}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
-}
+// Number formatting is the host's too (the trees, the status bar).
+export { counted, duration, fullCount, percent } from '../shared/format';

@@ -7,7 +7,7 @@ import type { HostStore } from '../state/store';
 import { planView, withLayers } from '../state/freezePlan';
 import { LayerTreeIndex, type LayerNode } from './layerTreeIndex';
 import { layerIcon } from './layerIcons';
-import { fullCount, shapeText, shortCount } from './format';
+import { counted, fullCount, shapeText, shortCount } from './format';
 
 export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LayerNode | undefined>();
@@ -65,7 +65,7 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
         .appendMarkdown('**Totals** (base up to the cut, plus the new head)\n\n')
         .appendText(`Trainable: ${fullCount(view.trainableParams)} params in ${view.trainableLayers} layers\n`)
         .appendText(`Head: ${view.headParams === null ? 'known once a dataset is chosen' : fullCount(view.headParams)}\n`)
-        .appendText(`Model total: ${fullCount(m.summary.totalParams)} params, ${m.summary.layers.length} layers`);
+        .appendText(`Model total: ${fullCount(m.summary.totalParams)} params, ${counted(m.summary.layers.length, 'layer')}`);
       item.iconPath = new vscode.ThemeIcon('symbol-numeric');
       item.contextValue = 'totals';
       return item;
@@ -94,7 +94,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
     tip.appendText(removed ? 'Removed by the cut' : trainable ? 'Trains in this plan' : 'Frozen in this plan');
     item.tooltip = tip;
     item.iconPath = new vscode.ThemeIcon(layerIcon(layer.className), removed ? new vscode.ThemeColor('disabledForeground') : undefined);
-    if (m.planModel.selectable.has(node.id) && !removed) {
+    // A Graph model is one frozen extractor: nothing in it can be made to train, so no checkbox.
+    if (m.planModel.selectable.has(node.id) && !removed && m.summary.format !== 'graph') {
       item.checkboxState = {
         state: trainable ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
         tooltip: trainable ? 'Trainable: uncheck to freeze' : 'Frozen: check to train',

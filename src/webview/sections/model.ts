@@ -1,6 +1,6 @@
 // Section: the model and its cut point.
 import type { DashboardState } from '../../shared/protocol/webview';
-import { clear, el, fullCount, setText } from '../dom';
+import { clear, counted, el, fullCount, setText } from '../dom';
 import { send } from '../host';
 
 export class ModelSection {
@@ -28,7 +28,7 @@ export class ModelSection {
 
   render(state: DashboardState): void {
     const m = state.model;
-    setText(this.summary, m ? `${m.name} · ${m.format} model · ${m.layerCount} layers · ${fullCount(m.totalParams)} params · input [${m.inputShape.map((d) => d ?? '?').join(', ')}]` : 'No model is open.');
+    setText(this.summary, m ? `${m.name} · ${m.format} model · ${counted(m.layerCount, 'layer')} · ${fullCount(m.totalParams)} params · input [${m.inputShape.map((d) => d ?? '?').join(', ')}]` : 'No model is open.');
     const disabled = !m || state.run.phase === 'running' || state.run.phase === 'starting' || state.run.phase === 'stopping';
     this.cut.toggleAttribute('disabled', disabled);
     // Rebuild the options only when the layer list changes (not on every toggle).

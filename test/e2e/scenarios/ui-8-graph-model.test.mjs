@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, scenario, screenshot, treeRow, viewPane } from '../harness.mjs';
+import { describe, scenario, screenshot, treeCheckbox, treeRows, viewPane } from '../harness.mjs';
 import { repoRoot } from '../lib/paths.mjs';
 import { chooseFromContextMenu, dashboard, focusWorkbench, revealInExplorer, runCommandSoon } from './ui-helpers.mjs';
 
@@ -28,10 +28,12 @@ describe('ui: Graph model', () => {
     await row.click({ button: 'right' });
     await chooseFromContextMenu(page, 'Open in Finetune Studio');
 
-    // The Layers view shows the graph as one frozen node, named after its folder.
+    // The Layers view shows the graph as one frozen node, named after its folder, without a checkbox.
     await runCommandSoon(page, 'Finetune: Focus on Layers View');
     const layers = await viewPane(page, 'Layers');
-    await treeRow(layers, 'graph-model').waitFor({ state: 'visible', timeout: 60_000 });
+    const node = treeRows(layers, 'graph-model').filter({ hasText: '[?, 5]' }).first(); // the node row (its output shape), not the summary row
+    await node.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await treeCheckbox(node).count(), 0, 'a Graph model has no layer that could be made to train');
 
     const view = await dashboard(page);
     const note = view.locator('#plan-note');
