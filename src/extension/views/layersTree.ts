@@ -63,7 +63,7 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
       item.description = `${shortCount(view.trainableParams)} trainable of ${shortCount(view.totalParams)} params · cut at ${view.cutName ?? '–'}`;
       item.tooltip = new vscode.MarkdownString()
         .appendMarkdown('**Totals** (base up to the cut, plus the new head)\n\n')
-        .appendText(`Trainable: ${fullCount(view.trainableParams)} params in ${view.trainableLayers} layers\n`)
+        .appendText(`Trainable: ${fullCount(view.trainableParams)} params in ${counted(view.trainableLayers, 'layer')}\n`)
         .appendText(`Head: ${view.headParams === null ? 'known once a dataset is chosen' : fullCount(view.headParams)}\n`)
         .appendText(`Model total: ${fullCount(m.summary.totalParams)} params, ${counted(m.summary.layers.length, 'layer')}`);
       item.iconPath = new vscode.ThemeIcon('symbol-numeric');

@@ -3,7 +3,7 @@
 // plan (which the Layers tree shows too); every control sends a request and
 // waits for the host's answer instead of changing anything locally.
 import type { DashboardState, PlanView } from '../../shared/protocol/webview';
-import { clear, el, fullCount, setText } from '../dom';
+import { clear, counted, el, fullCount, setText } from '../dom';
 import { send } from '../host';
 
 type Checkbox = HTMLElement & { checked: boolean; indeterminate: boolean };
@@ -101,5 +101,5 @@ export class PlanSection {
 
 function detail(plan: PlanView): string {
   const head = plan.headParams === null ? 'head: known once a dataset is chosen' : `head ${fullCount(plan.headParams)}`;
-  return `of ${fullCount(plan.totalParams)} · ${plan.trainableLayers} base layers train · ${head} · cut at ${plan.cutName ?? '–'}`;
+  return `of ${fullCount(plan.totalParams)} · ${counted(plan.trainableLayers, 'base layer')} train · ${head} · cut at ${plan.cutName ?? '–'}`;
 }
