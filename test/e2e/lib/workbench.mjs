@@ -28,16 +28,27 @@ export async function openPalette(page) {
  * It picks the row whose label is exactly the title, so a fuzzy match on a
  * similar command cannot run instead.
  */
-export async function runCommand(page, title) {
-  const input = await openPalette(page);
-  await input.fill(`>${title}`);
+export async function runCommand(page, title, { attempts = 3 } = {}) {
   const row = page
     .locator('.quick-input-list .monaco-list-row')
     .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
     .first();
-  await row.waitFor({ state: 'visible' });
+  for (let i = 1; ; i++) {
+    try {
+      const input = await openPalette(page);
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      await row.waitFor({ state: 'visible', timeout: 10_000 });
+      break;
+    } catch (error) {
+      if (i >= attempts) throw error;
+      // The palette can close under us when the workbench moves focus right
+      // after an activation (a view or a notification appearing): open it again.
+      // Nothing has run yet, so a retry cannot run the command twice.
+      await page.keyboard.press('Escape').catch(() => {});
+    }
+  }
   await row.click();
-  await input.waitFor({ state: 'hidden' });
+  await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'hidden' });
 }
 
 /** Titles the palette lists for `query` (e.g. "Finetune:"), closing it afterwards. */
