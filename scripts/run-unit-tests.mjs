@@ -14,6 +14,11 @@ function collect(dir) {
 
 const filter = process.argv[2];
 const files = collect('test/unit').filter((f) => !filter || f.includes(filter)).sort();
+if (files.length === 0) {
+  // With no files, `node --test` would fall back to discovering every test file under the folder (E2E included).
+  console.error(`no file in test/unit matches '${filter}'`);
+  process.exit(2);
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
