@@ -71,6 +71,25 @@ function bridged(kernelName: string): tf.KernelFunc {
   };
 }
 
+/**
+ * The input positions each kernel offset (i, j) sees, in row-major offset
+ * order: the strided window of the padded input, [N, outH, outW, C] each.
+ * Both filter gradients are sums of these windows against dy.
+ */
+function kernelWindows(x: tf.Tensor, info: tf.backend_util.Conv2DInfo, fh: number, fw: number): tf.Tensor4D[] {
+  const { top, bottom, left, right } = info.padInfo;
+  const xp = top || bottom || left || right ? tf.pad(x as tf.Tensor4D, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
+  const [n, , , c] = x.shape;
+  const windows: tf.Tensor4D[] = [];
+  for (let i = 0; i < fh; i++) {
+    for (let j = 0; j < fw; j++) {
+      const end = [n, i + (info.outHeight - 1) * info.strideHeight + 1, j + (info.outWidth - 1) * info.strideWidth + 1, c];
+      windows.push(tf.stridedSlice(xp, [0, i, j, 0], end, [1, info.strideHeight, info.strideWidth, 1]) as tf.Tensor4D);
+    }
+  }
+  return windows;
+}
+
 interface Conv2DBackpropFilterAttrs {
   strides: number | [number, number];
   pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
@@ -95,16 +114,7 @@ function conv2dBackpropFilterOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
     const [fh, fw, cin, cout] = attrs.filterShape;
     const output = onWasm(backend, [x, dy], (xt, dyt) => {
       const dyFlat = dyt.reshape([-1, cout]) as tf.Tensor2D;
-      const { top, bottom, left, right } = info.padInfo;
-      const xp = top || bottom || left || right ? tf.pad(xt as tf.Tensor4D, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
-      const parts: tf.Tensor2D[] = [];
-      for (let i = 0; i < fh; i++) {
-        for (let j = 0; j < fw; j++) {
-          const end = [x.shape[0], i + (info.outHeight - 1) * info.strideHeight + 1, j + (info.outWidth - 1) * info.strideWidth + 1, cin];
-          const window = tf.stridedSlice(xp, [0, i, j, 0], end, [1, info.strideHeight, info.strideWidth, 1]);
-          parts.push(tf.matMul(window.reshape([-1, cin]) as tf.Tensor2D, dyFlat, true, false));
-        }
-      }
+      const parts = kernelWindows(xt, info, fh, fw).map((window) => tf.matMul(window.reshape([-1, cin]) as tf.Tensor2D, dyFlat, true, false));
       return tf.stack(parts).reshape([fh, fw, cin, cout]);
     });
     return output as never;
@@ -148,17 +158,8 @@ function depthwiseBackpropFilterOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
     const [fh, fw, c, m] = attrs.filterShape;
     const [n] = x.shape;
     const output = onWasm(args.backend, [x, dy], (xt, dyt) => {
-      const { top, bottom, left, right } = info.padInfo;
-      const xp = top || bottom || left || right ? tf.pad(xt as tf.Tensor4D, [[0, 0], [top, bottom], [left, right], [0, 0]]) : xt;
       const dy5 = dyt.reshape([n, info.outHeight, info.outWidth, c, m]);
-      const parts: tf.Tensor[] = [];
-      for (let i = 0; i < fh; i++) {
-        for (let j = 0; j < fw; j++) {
-          const end = [n, i + (info.outHeight - 1) * info.strideHeight + 1, j + (info.outWidth - 1) * info.strideWidth + 1, c];
-          const window = tf.stridedSlice(xp, [0, i, j, 0], end, [1, info.strideHeight, info.strideWidth, 1]);
-          parts.push(tf.sum(tf.mul(tf.expandDims(window, 4), dy5), [0, 1, 2]));
-        }
-      }
+      const parts = kernelWindows(xt, info, fh, fw).map((window) => tf.sum(tf.mul(tf.expandDims(window, 4), dy5), [0, 1, 2]));
       return tf.stack(parts).reshape([fh, fw, c, m]);
     });
     return output as never;

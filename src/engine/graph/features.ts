@@ -4,13 +4,11 @@
 // files. Pixel memory stays one chunk whatever the dataset size.
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import type { TrainEvent } from '../../shared/events';
-import type { Preprocessing } from '../../shared/preprocessing';
 import { decodeSamples, type Sample } from '../data/dataset';
 import type { GraphFeatureExtractor } from '../model/graphModel';
 import { DEFAULT_CACHE_BUDGET_BYTES } from '../train/featureCache';
 import { DiskStore, MemorySource, MemoryStore, type GrowableSource } from '../train/source';
-import { DECODE_CHUNK, type PreparedInputs } from '../train/inputs';
+import { DECODE_CHUNK, progressReporter, warnSkipped, type DecodeCacheOptions, type PreparedInputs } from '../train/inputs';
 
 /** Images decoded at a time, as on the Layers feature-cache path: 256 × 224 × 224 × 3 floats is about 150 MB. */
 export const GRAPH_DECODE_CHUNK = DECODE_CHUNK;
@@ -18,15 +16,8 @@ export const GRAPH_DECODE_CHUNK = DECODE_CHUNK;
 /** The same shape the Layers path prepares, so the train loop and evaluation take either. */
 export type GraphFeatures = PreparedInputs;
 
-export interface GraphFeatureOptions {
+export interface GraphFeatureOptions extends DecodeCacheOptions {
   extractor: GraphFeatureExtractor;
-  pre: Preprocessing;
-  batchSize: number;
-  cacheDir: string;
-  cacheBudgetBytes?: number;
-  decodeChunk?: number;
-  emit: (event: TrainEvent) => void;
-  signal?: AbortSignal;
 }
 
 /** Decodes and extracts the train then the validation split; undecodable files are skipped with a warning. */
@@ -35,8 +26,8 @@ export async function extractGraphFeatures(splits: { train: Sample[]; validation
   const total = splits.train.length + splits.validation.length;
   const inMemory = total * width * 4 <= (options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
   if (!inMemory) mkdirSync(options.cacheDir, { recursive: true });
-  const decodeProgress = reporter('decode', options.emit);
-  const featureProgress = reporter('features', options.emit);
+  const decodeProgress = progressReporter('decode', options.emit);
+  const featureProgress = progressReporter('features', options.emit);
   const counts = { decoded: 0, extracted: 0 };
   const stores: GrowableSource[] = [];
   const kept: Sample[][] = [];
@@ -80,7 +71,7 @@ async function fill(
     const before = counts.decoded;
     const decoded = await decodeSamples(chunk, pre, { signal: options.signal, onProgress: (done) => decodeProgress(before + done, total) });
     counts.decoded += chunk.length;
-    for (const s of decoded.skipped) options.emit({ type: 'log', level: 'warn', message: `Skipped ${s.file}: ${s.reason}` });
+    warnSkipped(decoded.skipped, options.emit);
     kept.push(...decoded.samples);
     const pixels = new MemorySource([decoded.pixels], [[pre.height, pre.width, pre.channels]], decoded.samples.length);
     for (let b = 0; b < pixels.size; b += batchSize) {
@@ -98,19 +89,4 @@ async function fill(
     pixels.dispose();
   }
   return kept;
-}
-
-/** `progress` events with an ETA from the rate so far, at most about 8 per second (and always the last). */
-function reporter(stage: 'decode' | 'features', emit: (event: TrainEvent) => void): (done: number, total: number) => void {
-  const started = performance.now();
-  let last = -Infinity;
-  let lastDone = -1;
-  return (done, total) => {
-    const now = performance.now();
-    if (done === lastDone || (done < total && now - last < 125)) return;
-    last = now;
-    lastDone = done;
-    const rate = done / Math.max(now - started, 1);
-    emit({ type: 'progress', stage, done, total, etaMs: done > 0 ? (total - done) / rate : null });
-  };
 }

@@ -16,12 +16,9 @@ export interface PreparedInputs {
   dispose(): void;
 }
 
-export interface PrepareOptions {
-  dataset: Dataset;
+/** What decoding and caching need, on the Layers path and the Graph one (graph/features.ts) alike. */
+export interface DecodeCacheOptions {
   pre: Preprocessing;
-  split: { prefix: tf.LayersModel } | null;
-  /** Run the prefix once now and train on its activations. */
-  useCache: boolean;
   batchSize: number;
   cacheDir: string;
   cacheBudgetBytes?: number;
@@ -29,6 +26,13 @@ export interface PrepareOptions {
   decodeChunk?: number;
   emit: (event: TrainEvent) => void;
   signal?: AbortSignal;
+}
+
+export interface PrepareOptions extends DecodeCacheOptions {
+  dataset: Dataset;
+  split: { prefix: tf.LayersModel } | null;
+  /** Run the prefix once now and train on its activations. */
+  useCache: boolean;
 }
 
 interface Prepared {
@@ -113,18 +117,20 @@ async function decodeAndExtract(
   return { x: store, samples: kept };
 }
 
-function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: TrainEvent) => void): void {
+export function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: TrainEvent) => void): void {
   for (const s of skipped) emit({ type: 'log', level: 'warn', message: `Skipped ${s.file}: ${s.reason}` });
 }
 
-/** `progress` events with an ETA from the rate so far, at most about 8 per second (and always the last). */
-function progressReporter(stage: 'decode' | 'features', emit: (event: TrainEvent) => void): (done: number, total: number) => void {
+/** `progress` events with an ETA from the rate so far, at most about 8 per second (and always the last), never twice for one count. */
+export function progressReporter(stage: 'decode' | 'features', emit: (event: TrainEvent) => void): (done: number, total: number) => void {
   const started = performance.now();
   let last = -Infinity;
+  let lastDone = -1;
   return (done, total) => {
     const now = performance.now();
-    if (done < total && now - last < 125) return;
+    if (done === lastDone || (done < total && now - last < 125)) return;
     last = now;
+    lastDone = done;
     const rate = done / Math.max(now - started, 1);
     emit({ type: 'progress', stage, done, total, etaMs: done > 0 ? (total - done) / rate : null });
   };
