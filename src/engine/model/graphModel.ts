@@ -78,7 +78,7 @@ export async function graphModelFromArtifacts(artifacts: ValidatedGraphArtifacts
       weightSpecs: artifacts.weightSpecs,
       weightData: artifacts.weightData,
       signature: artifacts.signature,
-      userDefinedMetadata: artifacts.userDefinedMetadata as {} | undefined,
+      userDefinedMetadata: artifacts.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
       modelInitializer: artifacts.modelInitializer,
     }),
   };
