@@ -1,5 +1,5 @@
 import { loadLayersModelFromDir } from '../engine/model/load';
-import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
+import { summarizeGraphModelDir } from '../engine/model/graphModel';
 import { detectModelFormat } from '../engine/sources/resolve';
 import { resolveModelArg } from './modelArg';
 import { summarizeModel } from '../engine/model/summary';
@@ -9,7 +9,7 @@ export async function summaryCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { model: { type: 'string' }, json: { type: 'boolean' } });
   // A catalog id or model.json URL is pulled into the cache first (progress on stderr).
   const { dir } = await resolveModelArg(requireString(values.model, '--model'));
-  const summary = (await detectModelFormat(dir)) === 'graph' ? await graphSummary(dir) : await layersSummary(dir);
+  const summary = (await detectModelFormat(dir)) === 'graph' ? await summarizeGraphModelDir(dir) : await layersSummary(dir);
   if (values.json) {
     process.stdout.write(JSON.stringify({ layers: summary.layers, totalParams: summary.totalParams, trainableParams: summary.trainableParams, ...(summary.graph ? { graph: summary.graph } : {}) }) + '\n');
     return 0;
@@ -46,11 +46,4 @@ async function layersSummary(dir: string) {
   } finally {
     model.dispose();
   }
-}
-
-/** A Graph model is validated, traced once on a zero image (every node's output shape) and summarized node by node. */
-async function graphSummary(dir: string) {
-  const extractor = await loadGraphFeatureExtractor(dir);
-  extractor.dispose();
-  return extractor.summary;
 }

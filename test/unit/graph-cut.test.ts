@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { TrainEvent } from '../../src/shared/events';
 import { tf } from '../../src/engine/tf';
 import { runTraining } from '../../src/engine/runTraining';
-import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
+import { loadGraphFeatureExtractor, summarizeGraphModelDir } from '../../src/engine/model/graphModel';
 import { loadClassifier } from '../../src/engine/graph/saved';
 import { loadLayersModelFromDir } from '../../src/engine/model/load';
 import { cpuBackend, tempDir, writeDataset } from './run-fixtures';
@@ -151,4 +151,22 @@ test('`finetune summary` lists a Graph model node by node, and `finetune train -
   assert.equal(refused.status, 2, refused.stderr);
   assert.match(refused.stderr.trim(), /cut node 'net\/rows\/Reshape' has a 3-D output \[None,100,2\]; choose a node with a 2-D or 4-D output$/);
   assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+});
+
+test('a graph whose output no head takes still opens node by node, and training it names the problem in one line', async () => {
+  const rows = writeClassifierGraph({ endAtRows: true });
+  const summary = await summarizeGraphModelDir(rows.dir);
+  assert.equal(summary.defaultCut, CLASSIFIER.rows);
+  assert.deepEqual(summary.layers.map((l) => l.name), ['x', 'net/conv/Conv2D', CLASSIFIER.conv, CLASSIFIER.rows]);
+  const errors: string[] = [];
+  const runsDir = tempDir('graph-rows-runs');
+  await assert.rejects(
+    runTraining({ modelDir: rows.dir, dataDir: data, runsDir, epochs: 1 }, { onEvent: (e) => e.type === 'error' && errors.push(e.message), selectBackend: cpuBackend }),
+    /^LayerChoiceError: cut node 'net\/rows\/Reshape' has a 3-D output/,
+  );
+  assert.deepEqual(errors, [`cut node '${CLASSIFIER.rows}' has a 3-D output [None,100,2]; choose a node with a 2-D or 4-D output`]);
+  assert.deepEqual(readdirSync(runsDir), []);
+  // The same graph trains when cut at a node a head can take.
+  const result = await runTraining({ modelDir: rows.dir, dataDir: data, runsDir, cut: CLASSIFIER.conv, epochs: 1 }, { onEvent: () => {}, selectBackend: cpuBackend });
+  assert.equal(result.epochs, 1);
 });
