@@ -97,6 +97,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
       classWeights: spec.classWeights === 'balanced' ? balancedClassWeights(train.y, dataset.classes.length) : undefined,
       emit,
       onEpoch: (logs) => rd.appendMetrics(logs),
+      callbacks: options.callbacks,
       signal: options.signal,
       checkpoints: { dir: rd.checkpointsDir, specHash: rd.specHash(), onWritten: options.onCheckpoint },
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },

@@ -23,6 +23,7 @@ import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { reinitializeWeights } from './train/reinit';
 import { runPhases, type Phase } from './train/phases';
+import type { Callback } from './train/callbacks';
 import { prepareInputs, type PreparedInputs } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult, type ResumePoint } from './train/runResult';
@@ -43,6 +44,8 @@ export interface RunTrainingOptions {
   selectBackend?: typeof selectBackend;
   /** Called after each checkpoint is on disk (tests use it to stop at a known point). */
   onCheckpoint?: (epoch: number) => void;
+  /** Extra loop behaviours, run in every phase; a stateful one's state is checkpointed under its `stateKey`. */
+  callbacks?: Callback[];
 }
 
 
@@ -183,6 +186,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
       transform: spec.augment ? (x, r) => augmentBatch(x as tf.Tensor4D, r, { flip: pre.channels === 3 }) : undefined,
       emit,
       onEpoch: (logs) => runDir.appendMetrics(logs),
+      callbacks: options.callbacks,
       signal: options.signal,
       checkpoints: { dir: runDir.checkpointsDir, specHash, onWritten: options.onCheckpoint },
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },

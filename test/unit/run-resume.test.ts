@@ -8,6 +8,7 @@ import { loadLayersModelFromDir } from '../../src/engine/model/load';
 import { CheckpointError } from '../../src/engine/run/checkpoint';
 import type { TrainEvent } from '../../src/shared/events';
 import type { TrainSpecInput } from '../../src/shared/trainSpec';
+import type { Callback } from '../../src/engine/train/callbacks';
 import { cpuBackend, PRE, tempDir, writeBaseModel, writeDataset } from './run-fixtures';
 
 let modelDir = '';
@@ -38,9 +39,25 @@ function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
   return max;
 }
 
-async function interruptedAfter(epoch: number) {
+/** A stateful callback that comes in through the run options: its count must survive a resume. */
+class BatchCounter implements Callback {
+  readonly stateKey = 'batchCounter';
+  count = 0;
+  onBatchEnd(): void {
+    this.count++;
+  }
+  getState(): { count: number } {
+    return { count: this.count };
+  }
+  setState(state: { count: number }): void {
+    this.count = state.count;
+  }
+}
+
+async function interruptedAfter(epoch: number, callbacks: Callback[] = []) {
   const controller = new AbortController();
   const result = await runTraining(spec(tempDir('resume-runs')), {
+    callbacks,
     onEvent: () => {},
     signal: controller.signal,
     selectBackend: cpuBackend,
@@ -51,11 +68,14 @@ async function interruptedAfter(epoch: number) {
 }
 
 test('a run interrupted after epoch 2 and resumed ends with the same weights as an uninterrupted run', async () => {
-  const whole = await runTraining(spec(tempDir('resume-runs')), { onEvent: () => {}, selectBackend: cpuBackend });
-  const cut = await interruptedAfter(2);
+  const wholeCounter = new BatchCounter();
+  const whole = await runTraining(spec(tempDir('resume-runs')), { onEvent: () => {}, selectBackend: cpuBackend, callbacks: [wholeCounter] });
+  const cut = await interruptedAfter(2, [new BatchCounter()]);
   assert.equal(cut.epochs, 2);
   const events: TrainEvent[] = [];
-  const resumed = await resumeTraining(cut.runDir, { onEvent: (e) => events.push(e), selectBackend: cpuBackend });
+  const resumedCounter = new BatchCounter();
+  const resumed = await resumeTraining(cut.runDir, { onEvent: (e) => events.push(e), selectBackend: cpuBackend, callbacks: [resumedCounter] });
+  assert.equal(resumedCounter.count, wholeCounter.count, 'the callback state came back from the checkpoint');
   assert.equal(resumed.runDir, cut.runDir);
   assert.equal(resumed.epochs, whole.epochs);
   assert.ok(events.some((e) => e.type === 'log' && /Resuming .* after epoch 2/.test(e.message)));

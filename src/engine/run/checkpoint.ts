@@ -10,6 +10,8 @@ import type { EpochLogs } from '../train/callbacks';
 import { writeDirAtomicSync } from './atomic';
 
 export const CHECKPOINT_VERSION = 1;
+/** Optimizer weight names start with `group<i>:`, i the layer group. */
+const GROUP_PREFIX = 'group';
 
 /** Loop state besides tensors. Plain JSON. */
 export interface CheckpointState {
@@ -22,10 +24,12 @@ export interface CheckpointState {
   phase: number;
   /** The run Rng's state after `epoch` (shuffles and dropout seeds continue from it). */
   rng: number;
-  /** The learning rate for the next epoch (after reduce-on-plateau). */
+  /** The base learning rate for the next epoch (after reduce-on-plateau). */
   learningRate: number;
+  /** Each layer group's rate (base × its multiplier); absent in checkpoints from before layer groups. */
+  learningRates?: number[];
   history: EpochLogs[];
-  /** Callback states by name (early stopping, reduce-on-plateau, best tracking). */
+  /** Callback states by their `stateKey` (early stopping, reduce-on-plateau, the caller's own), and best tracking. */
   callbacks: Record<string, unknown>;
 }
 
@@ -33,7 +37,7 @@ export interface Checkpoint {
   state: CheckpointState;
   /** The trained model's weights, in `model.weights` order. */
   weights: tf.Tensor[];
-  /** optimizer.getWeights() as saved (iterations first). */
+  /** Every group's optimizer.getWeights() as saved, names prefixed by group (see splitOptimizerWeights). */
   optimizer: { name: string; tensor: tf.Tensor }[];
 }
 
@@ -48,13 +52,13 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Writes one checkpoint folder atomically. Reads the optimizer's live variables, so call it between steps. */
-export async function writeCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<void> {
+/** Writes one checkpoint folder atomically. Reads the optimizers' live variables, so call it between steps. */
+export async function writeCheckpoint(dir: string, model: tf.LayersModel, optimizers: tf.Optimizer[], state: CheckpointState): Promise<void> {
   const weights = await tf.io.encodeWeights(model.weights.map((w, i) => ({ name: `${i}`, tensor: w.read() })));
-  const optimizerWeights = await optimizer.getWeights();
-  const opt = await tf.io.encodeWeights(optimizerWeights);
+  const perGroup = await Promise.all(optimizers.map((o) => o.getWeights()));
+  const opt = await tf.io.encodeWeights(perGroup.flatMap((list, g) => list.map((w) => ({ name: `${GROUP_PREFIX}${g}:${w.name}`, tensor: w.tensor }))));
   // getWeights() creates the iterations scalar; the other entries are the optimizer's own variables.
-  optimizerWeights[0]?.tensor.dispose();
+  for (const list of perGroup) list[0]?.tensor.dispose();
   const files: Record<string, string | Uint8Array> = {
     [FILES.state]: JSON.stringify(state),
     [FILES.weights]: toBytes(weights.data),
@@ -92,6 +96,22 @@ export function readCheckpoint(dir: string, specHash: string): Checkpoint {
     .sort((a, b) => Number(a) - Number(b))
     .map((k) => weightMap[k]);
   return { state, weights, optimizer: optimizerSpecs.map((s) => ({ name: s.name, tensor: optimizerMap[s.name] })) };
+}
+
+/**
+ * A checkpoint's optimizer weights, one list per layer group, in the order
+ * getWeights() gave them. Names carry `group<i>:`; a checkpoint from before
+ * layer groups has bare names, which all belong to the one group it had.
+ */
+export function splitOptimizerWeights(saved: Checkpoint['optimizer'], groups: number): Checkpoint['optimizer'][] {
+  const lists: Checkpoint['optimizer'][] = Array.from({ length: groups }, () => []);
+  for (const w of saved) {
+    const match = /^group(\d+):(.*)$/s.exec(w.name);
+    const g = match ? Number(match[1]) : 0;
+    if (g >= groups) throw new CheckpointError(`the checkpoint has optimizer state for layer group ${g}, but this phase has ${groups} group(s)`);
+    lists[g].push({ name: match ? match[2] : w.name, tensor: w.tensor });
+  }
+  return lists;
 }
 
 /** Copies checkpoint weights into the model after checking that they fit. */
