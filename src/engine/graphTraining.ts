@@ -21,6 +21,7 @@ import { readModelPreprocessing } from './run/saveModel';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
+import { trainingBudget } from './train/budget';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult, type ResumePoint } from './train/runResult';
 import { catalogEntryForDir } from './sources/catalogDefaults';
@@ -33,7 +34,7 @@ export const GRAPH_HEAD_ONLY = 'graph models are frozen feature extractors; only
 
 /** Refuses every spec setting that would need the graph to train or to run per batch. */
 function checkGraphSpec(spec: TrainSpec, options: RunTrainingOptions): void {
-  if (spec.train !== 'head' || spec.twoPhase || options.fromScratch) throw new TrainSetupError(`${GRAPH_HEAD_ONLY} (use --train head)`);
+  if (spec.train !== 'head' || spec.phases || options.fromScratch) throw new TrainSetupError(`${GRAPH_HEAD_ONLY} (use --train head)`);
   if (spec.cut) throw new TrainSetupError(`graph models have no cut layer: the head takes the model's output features (drop --cut ${spec.cut})`);
   // Augmentation would run the (possibly async) graph on every batch; the loop's prefix hook is a Layers model.
   if (spec.augment) throw new TrainSetupError('augmentation is not supported for graph models: their features are computed once per image (turn augmentation off)');
@@ -85,10 +86,12 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
     features = await extractGraphFeatures(dataset, { extractor, pre, batchSize: spec.batchSize, cacheDir: rd.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, emit, signal: options.signal });
     const { train, validation } = features;
 
-    if (resume) restoreWeights(head, resume.checkpoint.weights, join(rd.checkpointsDir, 'last'));
+    if (resume) restoreWeights(head, resume.checkpoint, join(rd.checkpointsDir, 'last'));
+    const budget = trainingBudget(spec, train.y.length);
+    if (spec.epochs === undefined) log(budget.reason);
     const outcome = await runPhases({
-      spec,
-      phases: [{ name: 'plan', trainable, epochs: spec.epochs, learningRate: spec.learningRate }],
+      spec: { ...spec, earlyStoppingPatience: budget.earlyStoppingPatience },
+      phases: [{ name: 'head', trainable, epochs: budget.epochs, learningRate: spec.learningRate }],
       model: head,
       freeze,
       train,

@@ -7,7 +7,7 @@ import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/
 import { tf } from './tf';
 import { selectBackend } from './backend/select';
 import { loadLayersModelFromDir } from './model/load';
-import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from './model/transfer';
+import { applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from './model/transfer';
 import { splitAtFreezeBoundary } from './model/split';
 import { foldBatchNorm } from './model/foldBatchNorm';
 import { catalogCut, catalogEntryForDir } from './sources/catalogDefaults';
@@ -15,14 +15,16 @@ import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
-import { CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from './run/checkpoint';
+import { CHECKPOINT_VERSION, CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from './run/checkpoint';
 import { recoverDirWrite } from './run/atomic';
 import { readModelPreprocessing, saveModelDir } from './run/saveModel';
 import { trainingBackend } from './train/backendPlan';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { reinitializeWeights } from './train/reinit';
-import { runPhases, type Phase } from './train/phases';
+import { runPhases } from './train/phases';
+import { planPhases } from './train/phasePlan';
+import { trainingBudget } from './train/budget';
 import type { Callback } from './train/callbacks';
 import { prepareInputs, type PreparedInputs } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
@@ -90,7 +92,9 @@ export async function resumeTraining(runDirPath: string, options: RunTrainingOpt
     }
     let bestWeights: tf.Tensor[] | undefined;
     try {
-      bestWeights = readCheckpoint(join(runDir.checkpointsDir, 'best'), hash).weights;
+      const best = readCheckpoint(join(runDir.checkpointsDir, 'best'), hash);
+      // A version 1 checkpoint's order is not early stopping's; it then restarts its "best" as below.
+      bestWeights = best.state.version === CHECKPOINT_VERSION ? best.weights : undefined;
     } catch {
       bestWeights = undefined; // early stopping then restarts its "best" from the resumed weights
     }
@@ -131,12 +135,13 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
   // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the input shape.
   const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? defaultPreprocessing(base);
-  const plan = options.fromScratch ? 'all' : spec.train;
-  const phases = planPhases(model, spec, plan);
-  const finalTrainable = phases[phases.length - 1].trainable;
+  const budget = trainingBudget(spec, dataset.train.length);
+  if (spec.epochs === undefined) log(budget.reason);
+  const phases = planPhases(model, spec, options.fromScratch ? 'all' : spec.train, budget.epochs);
+  const finalTrainable = new Set(phases.flatMap((p) => [...p.trainable]));
   const freeze = (trainable: Set<string>) => applyFreeze(model, trainable, spec.batchNormMode);
 
-  // The split sits below the lowest layer that trains in any phase, so one cache serves both phases.
+  // The split sits below the lowest layer that trains in any phase, so one cache serves every phase.
   freeze(finalTrainable);
   const split = splitAtFreezeBoundary(model, finalTrainable);
   const useCache = split !== null && !spec.augment && spec.featureCache === 'auto';
@@ -171,10 +176,10 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
       log(`Training on cpu: ${target.reason}, and without the feature cache the prefix runs there too`, 'warn');
       await tf.setBackend('cpu');
     }
-    if (resume) restoreWeights(trained, resume.checkpoint.weights, join(runDir.checkpointsDir, 'last'));
+    if (resume) restoreWeights(trained, resume.checkpoint, join(runDir.checkpointsDir, 'last'));
     const rng = new Rng(resume ? resume.checkpoint.state.rng : spec.seed);
     const outcome = await runPhases({
-      spec,
+      spec: { ...spec, earlyStoppingPatience: budget.earlyStoppingPatience },
       phases,
       model: trained,
       prefix: useCache ? undefined : prefix,
@@ -211,17 +216,6 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
 function disposeWeights(models: (tf.LayersModel | undefined)[]): void {
   const weights = new Set(models.flatMap((m) => m?.weights ?? []));
   for (const w of weights) if (!w.read().isDisposed) w.dispose();
-}
-
-/** One phase with the plan, or with `twoPhase` the head first and then the plan at lr × multiplier. */
-function planPhases(model: tf.LayersModel, spec: TrainSpec, plan: TrainSpec['train']): Phase[] {
-  const planned = resolveTrainable(model, plan);
-  if (!spec.twoPhase) return [{ name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate }];
-  const head = new Set([...planned].filter((name) => name.startsWith(HEAD_PREFIX)));
-  return [
-    { name: 'head', trainable: head, epochs: spec.twoPhase.headEpochs, learningRate: spec.learningRate },
-    { name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate * spec.twoPhase.lrMultiplier },
-  ];
 }
 
 function checkDataset(dataset: Dataset): void {

@@ -106,3 +106,19 @@ test('a checkpoint from a different spec is refused', async () => {
   writeFileSync(specFile, readFileSync(specFile, 'utf8').replace('"epochs": 5', '"epochs": 6'));
   await assert.rejects(resumeTraining(cut.runDir, { onEvent: () => {}, selectBackend: cpuBackend }), /different spec/);
 });
+
+test('fine-tune resumes across the phase boundary and inside the grouped phase, with every group\'s optimizer state', async () => {
+  const fineTune = (runsDir: string): TrainSpecInput => ({ ...spec(runsDir), train: 'fine-tune', epochs: 4, reduceOnPlateau: { patience: 0, factor: 0.5 } });
+  const whole = await runTraining(fineTune(tempDir('resume-runs')), { onEvent: () => {}, selectBackend: cpuBackend });
+  for (const stopAfter of [1, 3]) {
+    const controller = new AbortController();
+    const cut = await runTraining(fineTune(tempDir('resume-runs')), { onEvent: () => {}, signal: controller.signal, selectBackend: cpuBackend, onCheckpoint: (e) => e === stopAfter && controller.abort() });
+    assert.equal(cut.epochs, stopAfter);
+    const state = JSON.parse(readFileSync(join(cut.runDir, 'checkpoints', 'last', 'state.json'), 'utf8'));
+    assert.equal(state.phase, stopAfter === 1 ? 0 : 1);
+    if (stopAfter === 3) assert.equal(state.learningRates.length, 3, 'conv1, conv2 and the head (cut at flatten), each with its rate');
+    const resumed = await resumeTraining(cut.runDir, { onEvent: () => {}, selectBackend: cpuBackend });
+    assert.equal(resumed.epochs, 4);
+    assert.ok(maxAbsDiff(await weightsOf(whole.modelDir), await weightsOf(resumed.modelDir)) < 1e-5, `resumed after epoch ${stopAfter}`);
+  }
+});

@@ -1,5 +1,6 @@
 import { tf } from '../tf';
 import type { LayerSignal } from '../../shared/events';
+import { weightsInStableOrder } from '../model/graph';
 
 /** Why a callback ends training early. `diverged`: the LR finder's expected end. */
 export type StopReason = 'earlyStopping' | 'diverged';
@@ -144,7 +145,7 @@ export class EarlyStopping implements Callback {
       this.wait = 0;
       // Replace, never accumulate: one copy of the weights at a time.
       this.snapshot?.forEach((t) => t.dispose());
-      this.snapshot = control.model.weights.map((w) => tf.keep(w.read().clone()));
+      this.snapshot = weightsInStableOrder(control.model).map((w) => tf.keep(w.read().clone()));
       return;
     }
     this.wait++;
@@ -169,7 +170,7 @@ export class EarlyStopping implements Callback {
 
   onTrainEnd(control: LoopControl): void {
     if (this.snapshot) {
-      control.model.weights.forEach((w, i) => w.write(this.snapshot![i]));
+      weightsInStableOrder(control.model).forEach((w, i) => w.write(this.snapshot![i]));
       this.snapshot.forEach((t) => t.dispose());
       this.snapshot = null;
     }

@@ -27,8 +27,11 @@ export interface Phase {
   groups?: PhaseGroup[];
 }
 
+/** A spec whose early-stopping patience the budget rule has settled (budget.ts). */
+export type BudgetedSpec = TrainSpec & { earlyStoppingPatience: number };
+
 export interface PhasesOptions {
-  spec: TrainSpec;
+  spec: BudgetedSpec;
   phases: Phase[];
   /** What trains: the suffix when the prefix is split off, else the whole model. */
   model: tf.LayersModel;
