@@ -2,9 +2,7 @@
 // folder to the frozen-extractor path, the head learns, the graph's weights
 // reach the saved model bit for bit, classify chains graph → head, resume
 // continues, and plans that would train the graph are refused in one line.
-// The graph is hand-written (tfjs cannot export Graph models from JS):
-// x[12×12×1] → Reshape[-1,144] → MatMul(W) → Relu, where W's columns average
-// the top, middle and bottom bands, so the features separate the dataset's classes.
+// The graph is graph-fixtures.ts' band graph, whose features separate the dataset's classes.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,8 +11,8 @@ import type { TrainEvent } from '../../src/shared/events';
 import type { TrainSpecInput } from '../../src/shared/trainSpec';
 import { runTraining, resumeTraining } from '../../src/engine/runTraining';
 import { classifyImages } from '../../src/engine/classify';
-import { GRAPH_HEAD_ONLY } from '../../src/engine/graphTraining';
-import { extractGraphFeatures } from '../../src/engine/graph/features';
+import { GRAPH_HEAD_ONLY } from '../../src/engine/pipeline/graphSource';
+import { prepareInputs } from '../../src/engine/train/inputs';
 import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
 import { scanDataset } from '../../src/engine/data/dataset';
 import { tf } from '../../src/engine/tf';
@@ -22,53 +20,11 @@ import { handle } from '../../src/trainer/handlers';
 import { TrainSpecSchema } from '../../src/shared/trainSpec';
 import { TrainerResultSchemas } from '../../src/shared/protocol/trainer';
 import { cpuBackend, PRE, PX, tempDir, writeDataset } from './run-fixtures';
+import { BAND_FEATURES, writeBandGraph } from './graph-fixtures';
 
-const FEATURES = 4;
+const FEATURES = BAND_FEATURES;
 
-/** W[144×4]: three band averages plus one column of small fixed noise (a feature the head must learn to ignore). */
-function bandWeights(): Float32Array {
-  const w = new Float32Array(PX * PX * FEATURES);
-  for (let i = 0; i < PX * PX; i++) {
-    const band = Math.floor((Math.floor(i / PX) * 3) / PX);
-    w[i * FEATURES + band] = 3 / (PX * PX);
-    w[i * FEATURES + 3] = ((i * 37) % 11) / 110 - 0.05;
-  }
-  return w;
-}
-
-function writeGraphModel(): { dir: string; shard: Buffer } {
-  const dir = tempDir('graph-model');
-  const dims = (...sizes: number[]) => ({ dim: sizes.map((size) => ({ size: String(size) })) });
-  const nodes = [
-    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(-1, PX, PX, 1) } } },
-    { name: 'flat/shape', op: 'Const', attr: { dtype: { type: 'DT_INT32' }, value: { tensor: { dtype: 'DT_INT32', tensorShape: dims(2) } } } },
-    { name: 'flat', op: 'Reshape', input: ['x', 'flat/shape'], attr: { T: { type: 'DT_FLOAT' }, Tshape: { type: 'DT_INT32' } } },
-    { name: 'proj/w', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims(PX * PX, FEATURES) } } } },
-    { name: 'proj', op: 'MatMul', input: ['flat', 'proj/w'], attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } } },
-    { name: 'features', op: 'Relu', input: ['proj'], attr: { T: { type: 'DT_FLOAT' } } },
-  ];
-  const modelJson = {
-    format: 'graph-model',
-    generatedBy: '2.15.0',
-    convertedBy: 'finetune-studio test',
-    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
-    weightsManifest: [
-      {
-        paths: ['group1-shard1of1.bin'],
-        weights: [
-          { name: 'flat/shape', shape: [2], dtype: 'int32' },
-          { name: 'proj/w', shape: [PX * PX, FEATURES], dtype: 'float32' },
-        ],
-      },
-    ],
-  };
-  const shard = Buffer.concat([Buffer.from(new Int32Array([-1, PX * PX]).buffer), Buffer.from(bandWeights().buffer)]);
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
-  writeFileSync(join(dir, 'group1-shard1of1.bin'), shard);
-  return { dir, shard };
-}
-
-const graph = writeGraphModel();
+const graph = writeBandGraph();
 let data = '';
 before(async () => {
   data = await writeDataset(tempDir('graph-data'), 12);
@@ -147,7 +103,7 @@ test('features are the same whatever the decode chunk; an undecodable image is s
   try {
     const run = async (decodeChunk: number) => {
       const warnings: string[] = [];
-      const f = await extractGraphFeatures(dataset, { extractor, pre: { ...PRE, resize: 'centerCrop' }, batchSize: 4, cacheDir: tempDir('graph-chunk-cache'), decodeChunk, emit: (e) => e.type === 'log' && warnings.push(e.message) });
+      const f = await prepareInputs({ dataset, extractor, pre: { ...PRE, resize: 'centerCrop' }, batchSize: 4, cacheDir: tempDir('graph-chunk-cache'), decodeChunk, emit: (e) => e.type === 'log' && warnings.push(e.message) });
       const all = (s: { size: number; batch(i: number[]): tf.Tensor[] }) => {
         const [t] = s.batch(Array.from({ length: s.size }, (_, i) => i));
         const v = Array.from(t.dataSync());
@@ -170,10 +126,10 @@ test('features are the same whatever the decode chunk; an undecodable image is s
   }
 });
 
-test('the VS Code trainer opens a Graph model folder and trains it as the extension asks (plan head, no cut)', async () => {
+test('the VS Code trainer opens a Graph model folder and trains it as the extension asks (plan head, the tree\'s cut)', async () => {
   const summary = await handle({ id: 1, method: 'summarize', params: { modelDir: graph.dir } }, () => {});
   assert.equal((summary as { format: string }).format, 'graph');
-  const trainSpec = TrainSpecSchema.parse({ ...spec({ epochs: 2 }), train: 'head', backend: 'cpu' });
+  const trainSpec = TrainSpecSchema.parse({ ...spec({ epochs: 2 }), train: 'head', cut: 'features', backend: 'cpu' });
   const events: TrainEvent[] = [];
   const result = await handle({ id: 2, method: 'train', params: { spec: trainSpec } }, (e) => events.push(e));
   assert.ok(TrainerResultSchemas.train.safeParse(result).success);
@@ -181,15 +137,15 @@ test('the VS Code trainer opens a Graph model folder and trains it as the extens
   assert.ok(events.some((e) => e.type === 'done'));
 });
 
-test('plans that would train the graph, a cut, or augmentation are refused in one line, before a run folder exists', async () => {
+test('plans that would train the graph, a cut it cannot take, or augmentation are refused in one line, before a run folder exists', async () => {
   const cases: [Partial<TrainSpecInput>, RegExp][] = [
     [{ train: 'all' }, new RegExp(`^${GRAPH_HEAD_ONLY} \\(use --train head\\)$`)],
     [{ train: 'top:2' }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
     [{ train: ['features'] }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
     [{ twoPhase: { headEpochs: 1, lrMultiplier: 0.1 } }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
-    [{ cut: 'proj' }, /^graph models have no cut layer: .*\(drop --cut proj\)$/],
+    [{ cut: 'flat/shape' }, /^unknown cut node 'flat\/shape'; did you mean 'flat'/],
     [{ augment: true }, /^augmentation is not supported for graph models/],
-    [{ preprocessing: { height: 8, width: 8, channels: 1, channelOrder: 'rgb', range: { kind: 'unit' }, resize: 'stretch' } }, /^the graph model takes 12×12×1 images, but the preprocessing gives 8×8×1$/],
+    [{ preprocessing: { height: 8, width: 8, channels: 1, channelOrder: 'rgb', range: { kind: 'unit' }, resize: 'stretch' } }, /^the model takes 12×12×1 images, but the preprocessing gives 8×8×1$/],
   ];
   for (const [overrides, message] of cases) {
     const runsDir = tempDir('graph-refused');

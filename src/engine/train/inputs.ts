@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { TrainEvent } from '../../shared/events';
 import type { Preprocessing } from '../../shared/preprocessing';
-import { tf } from '../tf';
+import type { FeatureExtractor } from '../model/extractor';
 import { decodeSamples, type Dataset, type Sample } from '../data/dataset';
 import { cacheBytes, createFeatureStore, DEFAULT_CACHE_BUDGET_BYTES, extractInto } from './featureCache';
 import type { LabelledSource } from './loop';
@@ -16,8 +16,10 @@ export interface PreparedInputs {
   dispose(): void;
 }
 
-/** What decoding and caching need, on the Layers path and the Graph one (graph/features.ts) alike. */
-export interface DecodeCacheOptions {
+export interface PrepareOptions {
+  dataset: Dataset;
+  /** The frozen front to run once per image (the feature cache); without it the sources hold pixels. */
+  extractor?: FeatureExtractor;
   pre: Preprocessing;
   batchSize: number;
   cacheDir: string;
@@ -28,22 +30,16 @@ export interface DecodeCacheOptions {
   signal?: AbortSignal;
 }
 
-export interface PrepareOptions extends DecodeCacheOptions {
-  dataset: Dataset;
-  split: { prefix: tf.LayersModel } | null;
-  /** Run the prefix once now and train on its activations. */
-  useCache: boolean;
-}
-
 interface Prepared {
   x: TensorSource;
   samples: Sample[];
 }
 
 /**
- * Decodes the train and validation images. With the feature cache, images are
- * decoded a chunk at a time and run through the frozen prefix right away, so
- * only activations are kept. Files that fail to decode are skipped with a
+ * Decodes the train and validation images. With an extractor (the feature
+ * cache), images are decoded a chunk at a time and run through the frozen
+ * front right away, so only activations are kept: the one decode-and-extract
+ * path for every kind of model. Files that fail to decode are skipped with a
  * warning; they never abort the run.
  */
 export async function prepareInputs(options: PrepareOptions): Promise<PreparedInputs> {
@@ -55,8 +51,8 @@ export async function prepareInputs(options: PrepareOptions): Promise<PreparedIn
   const prepared: Prepared[] = [];
   try {
     for (const [name, samples] of [['train', dataset.train], ['validation', dataset.validation]] as const) {
-      const one = options.useCache && options.split
-        ? await decodeAndExtract(name, samples, options.split.prefix, options, total, counters, decodeProgress, featureProgress)
+      const one = options.extractor
+        ? await decodeAndExtract(name, samples, options.extractor, options, total, counters, decodeProgress, featureProgress)
         : await decodeOnly(samples, options, (done) => decodeProgress(counters.decoded + done, total)).then((p) => ((counters.decoded += samples.length), p));
       prepared.push(one);
     }
@@ -86,16 +82,16 @@ async function decodeOnly(samples: Sample[], options: PrepareOptions, onProgress
 async function decodeAndExtract(
   name: string,
   samples: Sample[],
-  prefix: tf.LayersModel,
+  extractor: FeatureExtractor,
   options: PrepareOptions,
   total: number,
   counters: { decoded: number; extracted: number },
   decodeProgress: (done: number, total: number) => void,
   featureProgress: (done: number, total: number) => void,
 ): Promise<Prepared> {
-  const inMemory = cacheBytes(prefix, total) <= (options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+  const inMemory = cacheBytes(extractor, total) <= (options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
   if (!inMemory) mkdirSync(options.cacheDir, { recursive: true });
-  const store = createFeatureStore(prefix, samples.length, inMemory, options.cacheDir, name);
+  const store = createFeatureStore(extractor, samples.length, inMemory, options.cacheDir, name);
   const kept: Sample[] = [];
   try {
     const size = options.decodeChunk ?? DECODE_CHUNK;
@@ -105,7 +101,7 @@ async function decodeAndExtract(
       counters.decoded += chunk.length;
       kept.push(...pixels.samples);
       const base = counters.extracted;
-      await extractInto(prefix, pixels.x, store, { batchSize: options.batchSize, signal: options.signal, onProgress: (done) => featureProgress(base + done, total) });
+      await extractInto(extractor, pixels.x, store, { batchSize: options.batchSize, signal: options.signal, onProgress: (done) => featureProgress(base + done, total) });
       counters.extracted += chunk.length; // skipped files count as done
       featureProgress(counters.extracted, total);
       pixels.x.dispose();
@@ -117,12 +113,12 @@ async function decodeAndExtract(
   return { x: store, samples: kept };
 }
 
-export function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: TrainEvent) => void): void {
+function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: TrainEvent) => void): void {
   for (const s of skipped) emit({ type: 'log', level: 'warn', message: `Skipped ${s.file}: ${s.reason}` });
 }
 
 /** `progress` events with an ETA from the rate so far, at most about 8 per second (and always the last), never twice for one count. */
-export function progressReporter(stage: 'decode' | 'features', emit: (event: TrainEvent) => void): (done: number, total: number) => void {
+function progressReporter(stage: 'decode' | 'features', emit: (event: TrainEvent) => void): (done: number, total: number) => void {
   const started = performance.now();
   let last = -Infinity;
   let lastDone = -1;
