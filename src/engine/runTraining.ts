@@ -7,7 +7,7 @@
 import { basename, join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import type { RunResult, TrainEvent } from '../shared/events';
-import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/trainSpec';
+import type { TrainSpec, TrainSpecInput } from '../shared/trainSpec';
 import { tf } from './tf';
 import { selectBackend } from './backend/select';
 import { augmentBatch } from './data/augment';
@@ -22,7 +22,7 @@ import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult } from './train/runResult';
 import { Owner } from './pipeline/owner';
 import { readResumePoint } from './pipeline/resume';
-import { loadInputs, setUpRun } from './pipeline/setup';
+import { loadInputs, parseSpec, setUpRun } from './pipeline/setup';
 
 export interface RunTrainingOptions {
   onEvent: (event: TrainEvent) => void;
@@ -72,13 +72,6 @@ async function reportingErrors(options: RunTrainingOptions, body: () => Promise<
     options.onEvent({ type: 'error', message: errorLine(err) });
     throw err;
   }
-}
-
-function parseSpec(input: TrainSpecInput): TrainSpec {
-  const parsed = TrainSpecSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new TrainSetupError(`invalid training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
 }
 
 async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: RunDir): Promise<RunResult> {

@@ -38,7 +38,7 @@ export interface RunResult {
   confusion: ConfusionMatrix;
   perClass: ClassMetrics[];
   /** Why the run ended. */
-  stopReason: 'completed' | 'earlyStopping' | 'cancelled' | 'diverged';
+  stopReason: 'completed' | 'earlyStopping' | 'cancelled' | 'diverged' | 'finished';
 }
 
 /** One trainable layer's learning signal over one epoch (means over the epoch's batches). */

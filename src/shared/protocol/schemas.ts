@@ -88,7 +88,7 @@ export const RunResultSchema = z.object({
   valLoss: metric(), // NaN when a run diverged
   confusion: ConfusionMatrixSchema,
   perClass: list(z.object({ label: text(1024), precision: num(), recall: num(), f1: num(), support: count() }), 10_000),
-  stopReason: z.enum(['completed', 'earlyStopping', 'cancelled', 'diverged']),
+  stopReason: z.enum(['completed', 'earlyStopping', 'cancelled', 'diverged', 'finished']),
 });
 
 
