@@ -131,6 +131,7 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     elapsedMs: metric(),
     etaMs: metric(),
   }),
+  z.object({ type: z.literal('frozen'), verified: list(text(1024)), changed: list(text(1024)) }),
   z.object({ type: z.literal('done'), result: RunResultSchema }),
   z.object({ type: z.literal('error'), message: text() }),
 ]);
