@@ -249,7 +249,7 @@ async function lagBench(script: string, modelDir: string, dataDir: string): Prom
   const eventsTotal = Object.values(events).reduce((a, b) => a + b, 0);
   const figures: LagFigures = {
     backend: store.run.backend,
-    spec: { cut: built.spec.cut, train: built.spec.train, epochs: built.spec.epochs, batchSize: built.spec.batchSize },
+    spec: { cut: built.spec.cut, train: built.spec.train, epochs: built.spec.epochs ?? 0, batchSize: built.spec.batchSize },
     runSeconds,
     trainingSeconds,
     valAccuracy: store.result?.valAccuracy ?? null,

@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { TrainPlan } from '../shared/trainSpec';
+import type { TrainChoice } from '../shared/trainSpec';
 import { UsageError } from './errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -25,13 +25,13 @@ export function optionalNumber(value: string | undefined, flag: string): number 
   return n;
 }
 
-/** `head`, `all`, `top:K` or a comma-separated list of layer names. */
-export function parsePlan(value: string | undefined): TrainPlan | undefined {
+/** `head`, `all`, `top:K`, the presets `fine-tune` and `gradual`, or a comma-separated list of layer names. */
+export function parsePlan(value: string | undefined): TrainChoice | undefined {
   if (value === undefined) return undefined;
-  if (value === 'head' || value === 'all') return value;
+  if (value === 'head' || value === 'all' || value === 'fine-tune' || value === 'gradual') return value;
   if (/^top:\d{1,4}$/.test(value)) return value;
   if (value.startsWith('top:')) throw new UsageError(`--train ${value}: expected top:K with K a whole number`);
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError('--train expects head, all, top:K or layer names separated by commas');
+  if (names.length === 0) throw new UsageError('--train expects head, all, top:K, fine-tune, gradual or layer names separated by commas');
   return names;
 }

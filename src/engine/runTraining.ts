@@ -7,28 +7,23 @@
 import { basename, join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import type { RunResult, TrainEvent } from '../shared/events';
-import type { Preprocessing } from '../shared/preprocessing';
-import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/trainSpec';
+import type { TrainSpec, TrainSpecInput } from '../shared/trainSpec';
 import { tf } from './tf';
 import { selectBackend } from './backend/select';
-import { catalogEntryForDir } from './sources/catalogDefaults';
-import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
 import { restoreWeights } from './run/checkpoint';
-import { readModelPreprocessing } from './run/saveModel';
-import { trainingBackend } from './train/backendPlan';
 import { TrainSetupError, errorLine } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
-import { prepareInputs } from './train/inputs';
+import { frozenChecksums, verifyFrozen } from './train/frozenCheck';
+import type { Callback } from './train/callbacks';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult } from './train/runResult';
 import { Owner } from './pipeline/owner';
-import { openModelSource } from './pipeline/sources';
 import { readResumePoint } from './pipeline/resume';
-import type { TrainingModel } from './pipeline/source';
+import { loadInputs, parseSpec, setUpRun } from './pipeline/setup';
 
 export interface RunTrainingOptions {
   onEvent: (event: TrainEvent) => void;
@@ -44,6 +39,8 @@ export interface RunTrainingOptions {
   selectBackend?: typeof selectBackend;
   /** Called after each checkpoint is on disk (tests use it to stop at a known point). */
   onCheckpoint?: (epoch: number) => void;
+  /** Extra loop behaviours, run in every phase; a stateful one's state is checkpointed under its `stateKey`. */
+  callbacks?: Callback[];
 }
 
 export function runTraining(input: TrainSpecInput, options: RunTrainingOptions): Promise<RunResult> {
@@ -78,13 +75,6 @@ async function reportingErrors(options: RunTrainingOptions, body: () => Promise<
   }
 }
 
-function parseSpec(input: TrainSpecInput): TrainSpec {
-  const parsed = TrainSpecSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new TrainSetupError(`invalid training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
-}
-
 async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: RunDir): Promise<RunResult> {
   const emit = options.onEvent;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
@@ -92,28 +82,15 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
   const owner = new Owner();
   try {
     const resume = resumeDir && owner.own(readResumePoint(resumeDir, emit), disposeResume);
-    const backend = await (options.selectBackend ?? selectBackend)({ requested: spec.backend });
-    emit({ type: 'backend', report: backend });
-    const source = owner.own(await openModelSource(spec, fromScratch), (s) => s.dispose());
-    const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
-    emit({ type: 'health', report: dataset.health });
-    checkDataset(dataset);
-    // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the model.
-    const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? source.guessPreprocessing();
-    checkInputFits(source.inputShape, pre);
-    const model = source.prepare({ spec, numClasses: dataset.classes.length, fromScratch, log });
-    emit({ type: 'plan', ...model.plan, featureCache: model.extractor !== undefined });
-
+    const setup = await setUpRun(spec, { emit, fromScratch, selectBackend: options.selectBackend }, owner);
+    const { backend, dataset, pre, budget, model } = setup;
     const runDir = resume?.runDir ?? newRunDir(spec, fromScratch);
     owner.own(runDir.cacheDir, (dir) => rmSync(dir, { recursive: true, force: true }));
-    const inputs = owner.own(
-      await prepareInputs({ dataset, pre, extractor: model.extractor, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal }),
-      (i) => i.dispose(),
-    );
-    await moveToTrainingBackend(backend.name, model, log);
-    if (resume) restoreWeights(model.trained, resume.checkpoint.weights, join(runDir.checkpointsDir, 'last'));
+    const inputs = await loadInputs(spec, setup, { cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, signal: options.signal, emit }, owner);
+    if (resume) restoreWeights(model.trained, resume.checkpoint, join(runDir.checkpointsDir, 'last'));
+    const frozenSums = frozenChecksums(model.frozenLayers());
     const outcome = await runPhases({
-      spec,
+      spec: { ...spec, earlyStoppingPatience: budget.earlyStoppingPatience },
       phases: model.phases,
       model: model.trained,
       prefix: model.batchPrefix,
@@ -125,10 +102,12 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
       transform: spec.augment ? (x, r) => augmentBatch(x as tf.Tensor4D, r, { flip: pre.channels === 3 }) : undefined,
       emit,
       onEpoch: (logs) => runDir.appendMetrics(logs),
+      callbacks: options.callbacks,
       signal: options.signal,
       checkpoints: { dir: runDir.checkpointsDir, specHash: runDir.specHash(), onWritten: options.onCheckpoint },
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
+    emit({ type: 'frozen', ...verifyFrozen(frozenSums, model.frozenLayers()) });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
     const evaluation = finalEvaluation(model.trained, model.batchPrefix, inputs.validation, dataset.classes, spec.batchSize);
     await model.save(runDir.modelDir, dataset.classes, pre);
@@ -144,38 +123,6 @@ function newRunDir(spec: TrainSpec, fromScratch: boolean): RunDir {
   const runDir = RunDir.create(spec.runsDir, spec.name ?? (fromScratch ? 'scratch' : safeName(basename(spec.dataDir))));
   runDir.writeSpec(spec);
   return runDir;
-}
-
-/**
- * The trained part moves to cpu when the active backend lacks a gradient
- * kernel it needs (backendPlan.ts). A frozen prefix run on every batch must
- * then move too, since the loop runs both on one backend.
- */
-async function moveToTrainingBackend(selected: RunResult['backend'], model: TrainingModel, log: (message: string, level: 'warn') => void): Promise<void> {
-  const target = trainingBackend(selected, model.trained);
-  if (!target.reason) return;
-  if (!model.batchPrefix) {
-    log(`Training on ${target.name}: ${target.reason}`, 'warn');
-    await tf.setBackend(target.name);
-  } else {
-    log(`Training on cpu: ${target.reason}, and without the feature cache the prefix runs there too`, 'warn');
-    await tf.setBackend('cpu');
-  }
-}
-
-function checkDataset(dataset: Dataset): void {
-  if (dataset.classes.length < 2) throw new TrainSetupError(`${dataset.root}: found ${dataset.classes.length} class folder(s); at least 2 are needed`);
-  if (dataset.train.length === 0) throw new TrainSetupError(`${dataset.root}: no training images`);
-  if (dataset.validation.length === 0) throw new TrainSetupError(`${dataset.root}: no validation images (raise --validation-split or add a validation/ folder)`);
-}
-
-/** A preprocessing that feeds the wrong size would fail deep inside the model; say so plainly instead. */
-function checkInputFits(inputShape: (number | null)[], pre: Preprocessing): void {
-  const [, h, w, c] = inputShape;
-  const got = [pre.height, pre.width, pre.channels];
-  if ([h, w, c].some((d, i) => d !== null && d !== undefined && d !== got[i])) {
-    throw new TrainSetupError(`the model takes ${h ?? '?'}×${w ?? '?'}×${c ?? '?'} images, but the preprocessing gives ${pre.height}×${pre.width}×${pre.channels}`);
-  }
 }
 
 function safeName(name: string): string {

@@ -44,7 +44,7 @@ export class TrainingController implements vscode.Disposable {
 
   /** Starts a run; a second Start while one runs is ignored and says so. */
   start(job: RunJob): boolean {
-    const began = job.kind === 'train' ? this.store.beginRun(job.spec.name ?? 'run', job.spec.epochs) : this.store.beginRun(job.name, job.epochs, job.history);
+    const began = job.kind === 'train' ? this.store.beginRun(job.spec.name ?? 'run', job.spec.epochs ?? 0 /* the budget rule decides; epoch events bring the total */) : this.store.beginRun(job.name, job.epochs, job.history);
     if (!began) {
       void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
       return false;

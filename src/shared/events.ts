@@ -38,7 +38,16 @@ export interface RunResult {
   confusion: ConfusionMatrix;
   perClass: ClassMetrics[];
   /** Why the run ended. */
-  stopReason: 'completed' | 'earlyStopping' | 'cancelled';
+  stopReason: 'completed' | 'earlyStopping' | 'cancelled' | 'diverged' | 'finished';
+}
+
+/** One trainable layer's learning signal over one epoch (means over the epoch's batches). */
+export interface LayerSignal {
+  layer: string;
+  /** L2 norm of the layer's gradient. */
+  gradNorm: number;
+  /** ‖weights after a step − before‖ / ‖weights before‖; around 1e-3 is the usual healthy order. */
+  updateRatio: number;
 }
 
 /** What the engine reports while it works; the CLI prints it, the trainer forwards it to the host. */
@@ -54,9 +63,14 @@ export type TrainEvent =
   /** Long preparation work (decoding, feature extraction) with progress. */
   | { type: 'progress'; stage: 'decode' | 'features'; done: number; total: number; etaMs: number | null }
   /** After each training batch, throttled to about 8 per second. */
-  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number; lr: number; imagesPerSec: number }
-  /** After each epoch; epochs count from 1. */
-  | { type: 'epoch'; epoch: number; epochs: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; lr: number; elapsedMs: number; etaMs: number }
+  | { type: 'batch'; epoch: number; batch: number; batchesPerEpoch: number; loss: number; accuracy: number; lr: number; lrs?: number[]; imagesPerSec: number }
+  /**
+   * After each epoch; epochs count from 1. `lr` is the base rate, `lrs` each
+   * layer group's (base × its multiplier); `layers` the per-layer learning signal.
+   */
+  | { type: 'epoch'; epoch: number; epochs: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; lr: number; lrs?: number[]; layers?: LayerSignal[]; elapsedMs: number; etaMs: number }
+  /** After training: frozen layers whose weights' sha256 matched before and after, and any that changed (a bug). */
+  | { type: 'frozen'; verified: string[]; changed: string[] }
   /** The run ended and the model was saved. */
   | { type: 'done'; result: RunResult }
   /** The run failed; `message` is one line. */

@@ -17,7 +17,29 @@ export const TrainPlanSchema = z.union([
 ]);
 export type TrainPlan = z.infer<typeof TrainPlanSchema>;
 
+/**
+ * `train` in a run spec: a plan, or a preset that also schedules the phases
+ * (see phasePresets in the engine and the README): `fine-tune` trains the head
+ * for one epoch, then everything with rates rising from lr/100 at the bottom
+ * to lr at the top; `gradual` unfreezes one block per epoch from the top.
+ */
+export const TrainChoiceSchema = z.union([z.literal('fine-tune'), z.literal('gradual'), TrainPlanSchema]);
+export type TrainChoice = z.infer<typeof TrainChoiceSchema>;
+
 const finite = (min: number, max: number) => z.number().finite().min(min).max(max);
+const epochCount = () => z.number().int().min(1).max(10_000);
+
+/**
+ * Layers that train at the phase's rate × `lrMultiplier`, with their own
+ * optimizer state. `layers` selects like a plan; a layer belongs to the first
+ * group that selects it, and a trainable layer no group selects trains at ×1.
+ */
+export const LayerGroupSchema = z.object({ layers: TrainPlanSchema, lrMultiplier: finite(1e-6, 10).default(1) });
+export type LayerGroup = z.infer<typeof LayerGroupSchema>;
+
+/** One phase: which layers train, for how many epochs, in which groups. */
+export const PhaseSpecSchema = z.object({ train: TrainPlanSchema, epochs: epochCount(), groups: z.array(LayerGroupSchema).min(1).max(256).optional() });
+export type PhaseSpec = z.infer<typeof PhaseSpecSchema>;
 
 /**
  * Everything a run needs. Written to the run folder as `spec.json`, sent to
@@ -33,31 +55,53 @@ export const TrainSpecSchema = z.object({
   runsDir: z.string().min(1).max(4096),
   /** Layer to cut at; the new head goes on its output. Default: auto-detected. */
   cut: z.string().min(1).max(256).optional(),
-  train: TrainPlanSchema.default('head'),
+  train: TrainChoiceSchema.default('head'),
   optimizer: z.enum(['adam', 'sgd', 'rmsprop']).default('adam'),
   learningRate: finite(1e-8, 10).default(1e-3),
   /** SGD momentum. */
   momentum: finite(0, 0.999).default(0.9),
   batchSize: z.number().int().min(1).max(4096).default(32),
-  epochs: z.number().int().min(1).max(10_000).default(10),
+  /** Omitted: the budget rule picks it from the dataset's size (engine/train/budget.ts). */
+  epochs: epochCount().optional(),
   validationSplit: finite(0.05, 0.9).default(0.2),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
   dropout: finite(0, 0.95).default(0.2),
-  /** Stop after this many epochs without a better validation loss; 0 disables. Best weights are restored. */
-  earlyStoppingPatience: z.number().int().min(0).max(1000).default(0),
+  /**
+   * Stop after this many epochs without a better validation loss; 0 disables. Best weights are restored.
+   * Omitted: 0 when `epochs` is given, else the budget rule's patience.
+   */
+  earlyStoppingPatience: z.number().int().min(0).max(1000).optional(),
   /** Multiply the lr by `factor` after `patience` epochs without improvement; patience 0 disables. */
   reduceOnPlateau: z.object({ patience: z.number().int().min(0).max(1000), factor: finite(0.01, 0.99) }).default({ patience: 0, factor: 0.5 }),
   classWeights: z.enum(['none', 'balanced']).default('none'),
   /** `inference`: BatchNormalization always uses its moving statistics (Keras' fine-tuning advice). `batch`: unfrozen BN uses batch statistics. */
   batchNormMode: z.enum(['inference', 'batch']).default('inference'),
   augment: z.boolean().default(false),
-  /** Phase 1 trains the head only for `headEpochs`, phase 2 unfreezes the plan with lr × `lrMultiplier`. */
+  /** Replace `train` and `epochs` with an explicit schedule. */
+  phases: z.array(PhaseSpecSchema).min(1).max(1000).optional(),
+  /** Before `phases` (still read): the head for `headEpochs`, then the plan at lr × `lrMultiplier`. */
   twoPhase: z.object({ headEpochs: z.number().int().min(1).max(1000), lrMultiplier: finite(1e-4, 1) }).optional(),
   backend: BackendNameSchema.optional(),
   featureCache: z.enum(['auto', 'off']).default('auto'),
   preprocessing: PreprocessingSchema.optional(),
   /** Label for the run folder name. */
   name: z.string().regex(/^[\w.-]{1,64}$/).optional(),
-});
-export type TrainSpec = z.infer<typeof TrainSpecSchema>;
+})
+  .superRefine((spec, ctx) => {
+    if (spec.twoPhase && (spec.train === 'fine-tune' || spec.train === 'gradual')) ctx.addIssue({ code: 'custom', path: ['twoPhase'], message: `twoPhase cannot be combined with the ${spec.train} preset` });
+    if (spec.twoPhase && spec.phases) ctx.addIssue({ code: 'custom', path: ['twoPhase'], message: 'give phases or twoPhase, not both' });
+  })
+  .transform(({ twoPhase, ...spec }) => (twoPhase ? { ...spec, phases: twoPhasePhases(spec.train as TrainPlan, spec.epochs ?? DEFAULT_EPOCHS, twoPhase) } : spec));
+export type TrainSpec = z.output<typeof TrainSpecSchema>;
 export type TrainSpecInput = z.input<typeof TrainSpecSchema>;
+
+/** The epochs an old `twoPhase` spec without `epochs` had (the default before the budget rule). */
+const DEFAULT_EPOCHS = 10;
+
+/** An old spec's `twoPhase` as phases: the head at lr, then the plan with every layer at lr × multiplier. */
+function twoPhasePhases(train: TrainPlan, epochs: number, twoPhase: { headEpochs: number; lrMultiplier: number }): PhaseSpec[] {
+  return [
+    { train: 'head', epochs: twoPhase.headEpochs },
+    { train, epochs, groups: [{ layers: 'all', lrMultiplier: twoPhase.lrMultiplier }] },
+  ];
+}

@@ -48,7 +48,8 @@ test('the spec is built from the host state and validated; missing pieces are na
   assert.equal(built.spec.train, 'top:2');
   assert.equal(built.spec.cut, 'dropout_1');
   assert.equal(built.spec.backend, 'cpu');
-  assert.deepEqual(built.spec.twoPhase, { headEpochs: 3, lrMultiplier: 0.1 }, 'phase 1 leaves at least one epoch for phase 2');
+  // The dashboard's two-phase switch arrives as phases: the head, then the plan at lr × multiplier.
+  assert.deepEqual(built.spec.phases, [{ train: 'head', epochs: 3 }, { train: 'top:2', epochs: 4, groups: [{ layers: 'all', lrMultiplier: 0.1 }] }], 'phase 1 leaves at least one epoch for phase 2');
   assert.equal(built.spec.name, 'demo-cnn');
 });
 

@@ -8,6 +8,7 @@ import { loadLayersModelFromDir } from '../../src/engine/model/load';
 import { CheckpointError } from '../../src/engine/run/checkpoint';
 import type { TrainEvent } from '../../src/shared/events';
 import type { TrainSpecInput } from '../../src/shared/trainSpec';
+import type { Callback } from '../../src/engine/train/callbacks';
 import { cpuBackend, PRE, tempDir, writeBaseModel, writeDataset } from './run-fixtures';
 
 let modelDir = '';
@@ -38,9 +39,25 @@ function maxAbsDiff(a: Float32Array[], b: Float32Array[]): number {
   return max;
 }
 
-async function interruptedAfter(epoch: number) {
+/** A stateful callback that comes in through the run options: its count must survive a resume. */
+class BatchCounter implements Callback {
+  readonly stateKey = 'batchCounter';
+  count = 0;
+  onBatchEnd(): void {
+    this.count++;
+  }
+  getState(): { count: number } {
+    return { count: this.count };
+  }
+  setState(state: { count: number }): void {
+    this.count = state.count;
+  }
+}
+
+async function interruptedAfter(epoch: number, callbacks: Callback[] = []) {
   const controller = new AbortController();
   const result = await runTraining(spec(tempDir('resume-runs')), {
+    callbacks,
     onEvent: () => {},
     signal: controller.signal,
     selectBackend: cpuBackend,
@@ -51,11 +68,14 @@ async function interruptedAfter(epoch: number) {
 }
 
 test('a run interrupted after epoch 2 and resumed ends with the same weights as an uninterrupted run', async () => {
-  const whole = await runTraining(spec(tempDir('resume-runs')), { onEvent: () => {}, selectBackend: cpuBackend });
-  const cut = await interruptedAfter(2);
+  const wholeCounter = new BatchCounter();
+  const whole = await runTraining(spec(tempDir('resume-runs')), { onEvent: () => {}, selectBackend: cpuBackend, callbacks: [wholeCounter] });
+  const cut = await interruptedAfter(2, [new BatchCounter()]);
   assert.equal(cut.epochs, 2);
   const events: TrainEvent[] = [];
-  const resumed = await resumeTraining(cut.runDir, { onEvent: (e) => events.push(e), selectBackend: cpuBackend });
+  const resumedCounter = new BatchCounter();
+  const resumed = await resumeTraining(cut.runDir, { onEvent: (e) => events.push(e), selectBackend: cpuBackend, callbacks: [resumedCounter] });
+  assert.equal(resumedCounter.count, wholeCounter.count, 'the callback state came back from the checkpoint');
   assert.equal(resumed.runDir, cut.runDir);
   assert.equal(resumed.epochs, whole.epochs);
   assert.ok(events.some((e) => e.type === 'log' && /Resuming .* after epoch 2/.test(e.message)));
@@ -85,4 +105,20 @@ test('a checkpoint from a different spec is refused', async () => {
   const specFile = join(cut.runDir, 'spec.json');
   writeFileSync(specFile, readFileSync(specFile, 'utf8').replace('"epochs": 5', '"epochs": 6'));
   await assert.rejects(resumeTraining(cut.runDir, { onEvent: () => {}, selectBackend: cpuBackend }), /different spec/);
+});
+
+test('fine-tune resumes across the phase boundary and inside the grouped phase, with every group\'s optimizer state', async () => {
+  const fineTune = (runsDir: string): TrainSpecInput => ({ ...spec(runsDir), train: 'fine-tune', epochs: 4, reduceOnPlateau: { patience: 0, factor: 0.5 } });
+  const whole = await runTraining(fineTune(tempDir('resume-runs')), { onEvent: () => {}, selectBackend: cpuBackend });
+  for (const stopAfter of [1, 3]) {
+    const controller = new AbortController();
+    const cut = await runTraining(fineTune(tempDir('resume-runs')), { onEvent: () => {}, signal: controller.signal, selectBackend: cpuBackend, onCheckpoint: (e) => e === stopAfter && controller.abort() });
+    assert.equal(cut.epochs, stopAfter);
+    const state = JSON.parse(readFileSync(join(cut.runDir, 'checkpoints', 'last', 'state.json'), 'utf8'));
+    assert.equal(state.phase, stopAfter === 1 ? 0 : 1);
+    if (stopAfter === 3) assert.equal(state.learningRates.length, 3, 'conv1, conv2 and the head (cut at flatten), each with its rate');
+    const resumed = await resumeTraining(cut.runDir, { onEvent: () => {}, selectBackend: cpuBackend });
+    assert.equal(resumed.epochs, 4);
+    assert.ok(maxAbsDiff(await weightsOf(whole.modelDir), await weightsOf(resumed.modelDir)) < 1e-5, `resumed after epoch ${stopAfter}`);
+  }
 });

@@ -1,7 +1,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { tf } from '../../src/engine/tf';
-import { fit } from '../../src/engine/train/loop';
+import { fit, oneGroup } from '../../src/engine/train/loop';
 import { makeOptimizer } from '../../src/engine/train/optimizer';
 import { ProgressEvents } from '../../src/engine/train/progress';
 import { EarlyStopping, ReduceOnPlateau, type Callback } from '../../src/engine/train/callbacks';
@@ -32,7 +32,7 @@ async function trainTiny(options: { seed: number; cached: boolean; whole?: boole
     // `whole`: the naive path, the full model with its frozen layer inside the tape.
     model: options.whole ? net.full : net.suffix,
     prefix: options.whole ? undefined : prefix,
-    optimizer,
+    groups: oneGroup(optimizer),
     train: { x: sources.train, y: train.y },
     validation: { x: sources.validation, y: validation.y },
     batchSize: 8,
@@ -75,13 +75,13 @@ test('the prefix runs exactly once per image with the feature cache', async () =
   const validation = tinyData(13, 2);
   const [t, v] = await buildFeatureCache(net.prefix, [{ name: 'train', pixels: train.x }, { name: 'validation', pixels: validation.x }], { batchSize: 16, dir: '/nonexistent' });
   const optimizer = makeOptimizer('sgd', 0.05);
-  await fit({ model: net.suffix, optimizer, train: { x: t, y: train.y }, validation: { x: v, y: validation.y }, batchSize: 8, firstEpoch: 1, lastEpoch: 4, rng: new Rng(1) });
+  await fit({ model: net.suffix, groups: oneGroup(optimizer), train: { x: t, y: train.y }, validation: { x: v, y: validation.y }, batchSize: 8, firstEpoch: 1, lastEpoch: 4, rng: new Rng(1) });
   assert.equal(counter.examples, 40 + 13);
   assert.equal(counter.calls, Math.ceil(40 / 16) + Math.ceil(13 / 16));
   // Without the cache the same 4 epochs run the prefix on every batch and every validation pass.
   const streamed = tinyNet(1);
   const streamCounter = countPredictions(streamed.prefix);
-  await fit({ model: streamed.suffix, prefix: streamed.prefix, optimizer: makeOptimizer('sgd', 0.05), train, validation, batchSize: 8, firstEpoch: 1, lastEpoch: 4, rng: new Rng(1) });
+  await fit({ model: streamed.suffix, prefix: streamed.prefix, groups: oneGroup(makeOptimizer('sgd', 0.05)), train, validation, batchSize: 8, firstEpoch: 1, lastEpoch: 4, rng: new Rng(1) });
   assert.equal(streamCounter.examples, 4 * (40 + 13));
 });
 
@@ -127,7 +127,7 @@ test('batch events are throttled; the first batch of each epoch and every epoch 
   for (let epoch = 1; epoch <= 2; epoch++) {
     for (let batch = 1; batch <= 100; batch++) {
       now += 10; // 100 batches per second
-      progress.onBatchEnd({ epoch, batch, batchesPerEpoch: 100, size: 4, loss: 1, accuracy: 0.5, lr: 0.01 });
+      progress.onBatchEnd({ epoch, batch, batchesPerEpoch: 100, size: 4, loss: 1, accuracy: 0.5, lr: 0.01, lrs: [0.01] });
     }
     progress.onEpochEnd({ epoch, loss: 1, accuracy: 0.5, valLoss: 1, valAccuracy: 0.5, lr: 0.01 });
   }
@@ -181,7 +181,7 @@ test('a NaN loss stops training with the epoch and batch, before any callback se
     fit({
       model: net.suffix,
       prefix: net.prefix,
-      optimizer: makeOptimizer('sgd', 0.01),
+      groups: oneGroup(makeOptimizer('sgd', 0.01)),
       train,
       validation,
       batchSize: 8,

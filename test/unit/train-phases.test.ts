@@ -12,7 +12,7 @@ before(async () => {
   await tf.setBackend('cpu');
 });
 
-const spec = TrainSpecSchema.parse({ modelDir: 'm', dataDir: 'd', runsDir: 'r', batchSize: 8 });
+const spec = { ...TrainSpecSchema.parse({ modelDir: 'm', dataDir: 'd', runsDir: 'r', batchSize: 8 }), earlyStoppingPatience: 0 };
 
 test('two phases: the head trains first with the rest frozen, then the plan at the lower learning rate', async () => {
   const net = tinyNet(2);

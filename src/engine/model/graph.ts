@@ -90,3 +90,13 @@ export function nestedModels(model: tf.LayersModel): tf.LayersModel[] {
 export function paramCount(weights: tf.LayerVariable[]): number {
   return weights.reduce((sum, w) => sum + w.shape.reduce<number>((a, b) => a * (b ?? 1), 1), 0);
 }
+
+/**
+ * `model.weights` in an order that does not depend on the freeze plan: tfjs
+ * lists trainable weights before frozen ones, so a freeze change between two
+ * phases reorders `model.weights`. Creation order (the variable ids) does not
+ * change, so checkpoints and weight snapshots use it.
+ */
+export function weightsInStableOrder(model: tf.LayersModel): tf.LayerVariable[] {
+  return [...model.weights].sort((a, b) => a.id - b.id);
+}

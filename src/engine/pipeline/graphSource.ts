@@ -17,7 +17,7 @@ export const GRAPH_HEAD_ONLY = 'graph models are frozen feature extractors; only
 
 /** Refuses, before the model loads, every setting that would need the graph to train or to run per batch. */
 function checkGraphSpec(spec: TrainSpec, fromScratch: boolean): void {
-  if (spec.train !== 'head' || spec.twoPhase || fromScratch) throw new TrainSetupError(`${GRAPH_HEAD_ONLY} (use --train head)`);
+  if (spec.train !== 'head' || spec.phases || fromScratch) throw new TrainSetupError(`${GRAPH_HEAD_ONLY} (use --train head)`);
   // Augmentation would run the (possibly async) graph on every batch; the loop's per-batch prefix is a Layers model.
   if (spec.augment) throw new TrainSetupError('augmentation is not supported for graph models: their features are computed once per image (turn augmentation off)');
 }
@@ -29,7 +29,7 @@ export async function openGraphModel(spec: TrainSpec, fromScratch: boolean): Pro
   return {
     inputShape: extractor.inputShape,
     guessPreprocessing: () => tfHubPreprocessing(extractor),
-    prepare: ({ numClasses, log }) => {
+    prepare: ({ numClasses, epochs, log }) => {
       const model = headModel(extractor.shapes[0], { numClasses, dropout: spec.dropout, seed: spec.seed });
       head = model;
       const trainable = new Set(model.layers.filter((l) => l.getClassName() !== 'InputLayer').map((l) => l.name));
@@ -47,7 +47,9 @@ export async function openGraphModel(spec: TrainSpec, fromScratch: boolean): Pro
         },
         trained: model,
         extractor,
-        phases: [{ name: 'plan', trainable, epochs: spec.epochs, learningRate: spec.learningRate }],
+        phases: [{ name: 'head', trainable, epochs, learningRate: spec.learningRate }],
+        // The frozen part is a Graph model, which has no training path at all.
+        frozenLayers: () => [],
         freeze,
         save: (dir, labels, pre) => saveGraphFineTune(model, { dir: spec.modelDir, cut: extractor.cut }, dir, labels, pre),
       };

@@ -2,17 +2,17 @@
 // becomes one) as a model source: cut at any layer, a new head attached, and
 // split at the freeze boundary so the frozen prefix becomes the feature
 // extractor and only the trainable suffix and the head train.
-import type { TrainSpec } from '../../shared/trainSpec';
 import { tf } from '../tf';
 import { loadLayersModelFromDir } from '../model/load';
-import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from '../model/transfer';
+import { applyFreeze, attachHead, defaultPreprocessing, findDefaultCut } from '../model/transfer';
 import { splitAtFreezeBoundary } from '../model/split';
 import { foldBatchNorm } from '../model/foldBatchNorm';
 import { layersExtractor } from '../model/extractor';
 import { catalogCut } from '../sources/catalogDefaults';
 import { saveModelDir } from '../run/saveModel';
 import { reinitializeWeights } from '../train/reinit';
-import type { Phase } from '../train/phases';
+import { planPhases } from '../train/phasePlan';
+import { leafLayers } from '../model/graph';
 import type { ModelSource, PrepareContext, TrainingModel } from './source';
 
 /** Opens `modelDir` with `load` (the TF.js loader by default; an importer returns a Layers model the same way). */
@@ -36,11 +36,11 @@ function prepare(base: tf.LayersModel, modelDir: string, context: PrepareContext
   log(spec.cut ? `Cut at ${cut}` : fromCatalog ? `Cut at ${cut} (the catalog's default for this model)` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
   const model = attachHead(base, { cut, numClasses: context.numClasses, dropout: spec.dropout, seed: spec.seed });
   own(model);
-  const phases = planPhases(model, spec, context.fromScratch ? 'all' : spec.train);
-  const finalTrainable = phases[phases.length - 1].trainable;
+  const phases = planPhases(model, spec, context.fromScratch ? 'all' : spec.train, context.epochs);
+  const finalTrainable = new Set(phases.flatMap((p) => [...p.trainable]));
   const freeze = (trainable: Set<string>) => applyFreeze(model, trainable, spec.batchNormMode);
 
-  // The split sits below the lowest layer that trains in any phase, so one cache serves both phases.
+  // The split sits below the lowest layer that trains in any phase, so one cache serves every phase.
   freeze(finalTrainable);
   const split = splitAtFreezeBoundary(model, finalTrainable);
   if (split) [split.prefix, split.suffix].forEach(own);
@@ -61,20 +61,10 @@ function prepare(base: tf.LayersModel, modelDir: string, context: PrepareContext
     extractor: useCache ? layersExtractor(prefix) : undefined,
     batchPrefix: useCache ? undefined : prefix,
     phases,
+    frozenLayers: () => leafLayers(model).map((l) => l.layer).filter((l) => l.weights.length > 0 && !finalTrainable.has(l.name)).map((l) => ({ name: l.name, weights: l.weights })),
     freeze,
     save: (dir, labels, pre) => saveModelDir(model, dir, labels, pre),
   };
-}
-
-/** One phase with the plan, or with `twoPhase` the head first and then the plan at lr × multiplier. */
-function planPhases(model: tf.LayersModel, spec: TrainSpec, plan: TrainSpec['train']): Phase[] {
-  const planned = resolveTrainable(model, plan);
-  if (!spec.twoPhase) return [{ name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate }];
-  const head = new Set([...planned].filter((name) => name.startsWith(HEAD_PREFIX)));
-  return [
-    { name: 'head', trainable: head, epochs: spec.twoPhase.headEpochs, learningRate: spec.learningRate },
-    { name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate * spec.twoPhase.lrMultiplier },
-  ];
 }
 
 /**

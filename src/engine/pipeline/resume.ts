@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { TrainEvent } from '../../shared/events';
 import { tf } from '../tf';
-import { CheckpointError, readCheckpoint, type Checkpoint } from '../run/checkpoint';
+import { CHECKPOINT_VERSION, CheckpointError, readCheckpoint, type Checkpoint } from '../run/checkpoint';
 import { recoverDirWrite } from '../run/atomic';
 import type { RunDir } from '../run/runDir';
 import { errorLine } from '../train/errors';
@@ -26,10 +26,11 @@ export function readResumePoint(runDir: RunDir, emit: (event: TrainEvent) => voi
   const last = tryRead(join(runDir.checkpointsDir, 'last'), hash);
   const best = tryRead(join(runDir.checkpointsDir, 'best'), hash);
   let checkpoint: Checkpoint;
+  // Only best's weights are needed, and only in the order early stopping keeps them (version 2); the rest would otherwise leak.
+  const bestWeights = 'checkpoint' in best && best.checkpoint.state.version === CHECKPOINT_VERSION ? best.checkpoint.weights : undefined;
   if ('checkpoint' in last) {
     checkpoint = last.checkpoint;
-    // Only best's weights are needed; its optimizer state would otherwise leak.
-    if ('checkpoint' in best) tf.dispose(best.checkpoint.optimizer.map((o) => o.tensor));
+    if ('checkpoint' in best) tf.dispose([...best.checkpoint.optimizer.map((o) => o.tensor), ...(bestWeights ? [] : best.checkpoint.weights)]);
   } else if ('checkpoint' in best) {
     checkpoint = best.checkpoint;
     emit({ type: 'log', level: 'warn', message: `${errorLine(last.error)}; resuming from the best checkpoint (epoch ${checkpoint.state.epoch}) instead` });
@@ -38,7 +39,7 @@ export function readResumePoint(runDir: RunDir, emit: (event: TrainEvent) => voi
     throw new CheckpointError(`cannot resume ${runDir.dir}: ${errorLine(last.error)}, and no usable best checkpoint`);
   }
   // Without best weights, early stopping restarts its "best" from the resumed weights.
-  const point: ResumePoint = { runDir, checkpoint, bestWeights: 'checkpoint' in best ? best.checkpoint.weights : undefined };
+  const point: ResumePoint = { runDir, checkpoint, bestWeights };
   try {
     runDir.restoreMetrics(checkpoint.state.epoch);
   } catch (err) {

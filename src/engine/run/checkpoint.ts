@@ -8,8 +8,13 @@ import { join } from 'node:path';
 import { tf } from '../tf';
 import type { EpochLogs } from '../train/callbacks';
 import { writeDirAtomicSync } from './atomic';
+import { weightsInStableOrder } from '../model/graph';
 
-export const CHECKPOINT_VERSION = 1;
+/** 2: weights in creation order (weightsInStableOrder); 1: in `model.weights` order under the run's final freeze plan. */
+export const CHECKPOINT_VERSION = 2;
+const READABLE_VERSIONS = [1, 2];
+/** Optimizer weight names start with `group<i>:`, i the layer group. */
+const GROUP_PREFIX = 'group';
 
 /** Loop state besides tensors. Plain JSON. */
 export interface CheckpointState {
@@ -22,18 +27,20 @@ export interface CheckpointState {
   phase: number;
   /** The run Rng's state after `epoch` (shuffles and dropout seeds continue from it). */
   rng: number;
-  /** The learning rate for the next epoch (after reduce-on-plateau). */
+  /** The base learning rate for the next epoch (after reduce-on-plateau). */
   learningRate: number;
+  /** Each layer group's rate (base × its multiplier); absent in checkpoints from before layer groups. */
+  learningRates?: number[];
   history: EpochLogs[];
-  /** Callback states by name (early stopping, reduce-on-plateau, best tracking). */
+  /** Callback states by their `stateKey` (early stopping, reduce-on-plateau, the caller's own), and best tracking. */
   callbacks: Record<string, unknown>;
 }
 
 export interface Checkpoint {
   state: CheckpointState;
-  /** The trained model's weights, in `model.weights` order. */
+  /** The trained model's weights, in the order `state.version` says. */
   weights: tf.Tensor[];
-  /** optimizer.getWeights() as saved (iterations first). */
+  /** Every group's optimizer.getWeights() as saved, names prefixed by group (see splitOptimizerWeights). */
   optimizer: { name: string; tensor: tf.Tensor }[];
 }
 
@@ -48,13 +55,13 @@ export function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** Writes one checkpoint folder atomically. Reads the optimizer's live variables, so call it between steps. */
-export async function writeCheckpoint(dir: string, model: tf.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<void> {
-  const weights = await tf.io.encodeWeights(model.weights.map((w, i) => ({ name: `${i}`, tensor: w.read() })));
-  const optimizerWeights = await optimizer.getWeights();
-  const opt = await tf.io.encodeWeights(optimizerWeights);
+/** Writes one checkpoint folder atomically. Reads the optimizers' live variables, so call it between steps. */
+export async function writeCheckpoint(dir: string, model: tf.LayersModel, optimizers: tf.Optimizer[], state: CheckpointState): Promise<void> {
+  const weights = await tf.io.encodeWeights(weightsInStableOrder(model).map((w, i) => ({ name: `${i}`, tensor: w.read() })));
+  const perGroup = await Promise.all(optimizers.map((o) => o.getWeights()));
+  const opt = await tf.io.encodeWeights(perGroup.flatMap((list, g) => list.map((w) => ({ name: `${GROUP_PREFIX}${g}:${w.name}`, tensor: w.tensor }))));
   // getWeights() creates the iterations scalar; the other entries are the optimizer's own variables.
-  optimizerWeights[0]?.tensor.dispose();
+  for (const list of perGroup) list[0]?.tensor.dispose();
   const files: Record<string, string | Uint8Array> = {
     [FILES.state]: JSON.stringify(state),
     [FILES.weights]: toBytes(weights.data),
@@ -83,7 +90,7 @@ export function readCheckpoint(dir: string, specHash: string): Checkpoint {
     if (sums[name] !== sha256(data[name])) throw new CheckpointError(`${join(dir, name)}: checksum mismatch (damaged checkpoint)`);
   }
   const state = parseJson<CheckpointState>(data[FILES.state], join(dir, FILES.state));
-  if (state.version !== CHECKPOINT_VERSION) throw new CheckpointError(`${dir}: checkpoint version ${state.version} is not supported`);
+  if (!READABLE_VERSIONS.includes(state.version)) throw new CheckpointError(`${dir}: checkpoint version ${state.version} is not supported`);
   if (state.specHash !== specHash) throw new CheckpointError(`${dir}: the checkpoint belongs to a different spec.json`);
   const weightMap = tf.io.decodeWeights(toArrayBuffer(data[FILES.weights]), parseJson(data[FILES.weightSpecs], FILES.weightSpecs));
   const optimizerSpecs = parseJson<tf.io.WeightsManifestEntry[]>(data[FILES.optimizerSpecs], FILES.optimizerSpecs);
@@ -94,10 +101,32 @@ export function readCheckpoint(dir: string, specHash: string): Checkpoint {
   return { state, weights, optimizer: optimizerSpecs.map((s) => ({ name: s.name, tensor: optimizerMap[s.name] })) };
 }
 
-/** Copies checkpoint weights into the model after checking that they fit. */
-export function restoreWeights(model: tf.LayersModel, weights: tf.Tensor[], source: string): void {
-  if (weights.length !== model.weights.length) throw new CheckpointError(`${source}: ${weights.length} weights for a model with ${model.weights.length}`);
-  model.weights.forEach((w, i) => {
+/**
+ * A checkpoint's optimizer weights, one list per layer group, in the order
+ * getWeights() gave them. Names carry `group<i>:`; a checkpoint from before
+ * layer groups has bare names, which all belong to the one group it had.
+ */
+export function splitOptimizerWeights(saved: Checkpoint['optimizer'], groups: number): Checkpoint['optimizer'][] {
+  const lists: Checkpoint['optimizer'][] = Array.from({ length: groups }, () => []);
+  for (const w of saved) {
+    const match = /^group(\d+):(.*)$/s.exec(w.name);
+    const g = match ? Number(match[1]) : 0;
+    if (g >= groups) throw new CheckpointError(`the checkpoint has optimizer state for layer group ${g}, but this phase has ${groups} group(s)`);
+    lists[g].push({ name: match ? match[2] : w.name, tensor: w.tensor });
+  }
+  return lists;
+}
+
+/**
+ * Copies checkpoint weights into the model after checking that they fit. A
+ * version 1 checkpoint is in `model.weights` order, which matches when the
+ * model carries the run's final freeze plan (as it does on resume).
+ */
+export function restoreWeights(model: tf.LayersModel, checkpoint: Pick<Checkpoint, 'state' | 'weights'>, source: string): void {
+  const { weights } = checkpoint;
+  const targets = checkpoint.state.version === 1 ? model.weights : weightsInStableOrder(model);
+  if (weights.length !== targets.length) throw new CheckpointError(`${source}: ${weights.length} weights for a model with ${targets.length}`);
+  targets.forEach((w, i) => {
     if (!tf.util.arraysEqual(w.shape as number[], weights[i].shape)) throw new CheckpointError(`${source}: weight ${w.name} has shape ${weights[i].shape}, expected ${w.shape}`);
     w.write(weights[i]);
   });

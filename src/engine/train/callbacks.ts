@@ -1,16 +1,46 @@
 import { tf } from '../tf';
+import type { LayerSignal } from '../../shared/events';
+import { weightsInStableOrder } from '../model/graph';
 
-/** What the loop knows after one batch. */
-export interface BatchLogs {
-  /** Epochs count from 1, batches from 1 within the epoch. */
+/**
+ * Why a callback ends training early. `diverged`: the loss blew up (the LR
+ * finder's expected end); `finished`: the callback's work is done (the
+ * finder's batch budget is spent).
+ */
+export type StopReason = 'earlyStopping' | 'diverged' | 'finished';
+
+/** Where the loop is when a batch starts. Epochs count from 1, batches from 1 within the epoch. */
+export interface BatchInfo {
   epoch: number;
   batch: number;
   batchesPerEpoch: number;
   /** Examples in this batch. */
   size: number;
+}
+
+/** What the loop knows after one batch. */
+export interface BatchLogs extends BatchInfo {
   loss: number;
   accuracy: number;
+  /** The base learning rate; group g trains at `lrs[g]` (base × its multiplier). */
   lr: number;
+  lrs: number[];
+}
+
+/** One trainable weight's gradient for the current batch, with the layer it belongs to. */
+export interface WeightGradient {
+  layer: string;
+  weight: tf.LayerVariable;
+  grad: tf.Tensor;
+}
+
+/** Handed to `onGradients` after the backward pass and before any group's optimizer applies it. */
+export interface GradientStep {
+  epoch: number;
+  batch: number;
+  /** Already checked finite. */
+  loss: number;
+  gradients: readonly WeightGradient[];
 }
 
 /** What the loop knows after one epoch (train metrics are means over the epoch's batches). */
@@ -18,35 +48,81 @@ export interface EpochLogs {
   epoch: number;
   loss: number;
   accuracy: number;
+  /** NaN when a callback skipped this epoch's validation. */
   valLoss: number;
   valAccuracy: number;
+  /** The base learning rate the epoch ended with, and each group's. */
   lr: number;
+  lrs?: number[];
+  /** Per trainable layer, when the LayerSignalRecorder ran (layerSignal.ts). */
+  layers?: LayerSignal[];
+}
+
+/** A layer group as the loop trains it: its layers share one optimizer and one learning rate. */
+export interface GroupInfo {
+  layers: readonly string[];
+  lrMultiplier: number;
 }
 
 /** The loop's state that callbacks may read or change. */
 export interface LoopControl {
   /** The model being trained (the suffix when the feature cache is on). */
   readonly model: tf.LayersModel;
-  /** First and last epoch of this fit call (from 1; a second phase continues the count). */
+  /** First and last epoch of this fit call (from 1; a later phase continues the count). */
   readonly firstEpoch: number;
   readonly lastEpoch: number;
+  readonly groups: readonly GroupInfo[];
+  /** The base learning rate; each group trains at base × its multiplier. */
   getLearningRate(): number;
+  /** Sets the base learning rate, so every group keeps its ratio to it. */
   setLearningRate(lr: number): void;
-  /** Ask the loop to stop after the current epoch, with a reason. */
-  stop(reason: 'earlyStopping'): void;
+  learningRates(): number[];
+  /** Ends training after the current batch (or, from onEpochEnd, before the next epoch). */
+  stop(reason: StopReason): void;
+  /** Skips the validation pass of the current epoch; its logs then carry NaN there. */
+  skipValidation(): void;
 }
 
 /**
- * One step of the training loop's bookkeeping. The loop calls callbacks in the
- * order given, so that e.g. early stopping sees an epoch before reduce-on-plateau
- * lowers the lr for the next one. Each callback says which logs keys it reads.
+ * A behaviour plugged into the loop, in the spirit of fastai's callback events
+ * and Keras' callbacks. The loop calls callbacks in the order given, so that
+ * e.g. early stopping sees an epoch before reduce-on-plateau lowers the lr for
+ * the next one. Each callback says which logs keys it reads.
+ *
+ * Order within a fit call: onTrainBegin, then per epoch onEpochBegin, per batch
+ * onBatchBegin → onGradients → (optimizers step) → onBatchEnd, then
+ * onEpochEnd; onTrainEnd last, also after a cancel or an error.
  */
 export interface Callback {
+  /** The key of this callback's state in checkpoints; needed with getState. */
+  readonly stateKey?: string;
   onTrainBegin?(control: LoopControl): void | Promise<void>;
+  onEpochBegin?(epoch: number, control: LoopControl): void | Promise<void>;
+  onBatchBegin?(info: BatchInfo, control: LoopControl): void | Promise<void>;
+  /**
+   * Synchronous: runs inside the step's tf.tidy, so tensors it makes are freed
+   * after the step unless it keeps them. The gradients are read-only.
+   */
+  onGradients?(step: GradientStep, control: LoopControl): void;
   onBatchEnd?(logs: BatchLogs, control: LoopControl): void | Promise<void>;
   onEpochEnd?(logs: EpochLogs, control: LoopControl): void | Promise<void>;
   /** Called once, also after a cancel. */
   onTrainEnd?(control: LoopControl): void | Promise<void>;
+  /** Plain JSON saved in each checkpoint under `stateKey`, and given back on resume. */
+  getState?(): unknown;
+  setState?(state: unknown): void;
+}
+
+/** Each stateful callback's state by its key, for a checkpoint. */
+export function callbackStates(callbacks: readonly Callback[]): Record<string, unknown> {
+  const states: Record<string, unknown> = {};
+  for (const cb of callbacks) if (cb.stateKey && cb.getState) states[cb.stateKey] = cb.getState();
+  return states;
+}
+
+/** Gives each stateful callback what a checkpoint saved for it; those with nothing saved start fresh. */
+export function restoreCallbackStates(callbacks: readonly Callback[], saved: Record<string, unknown>): void {
+  for (const cb of callbacks) if (cb.stateKey && cb.setState && saved[cb.stateKey] !== undefined) cb.setState(saved[cb.stateKey]);
 }
 
 /**
@@ -54,6 +130,7 @@ export interface Callback {
  * the weights of the best epoch at the end. Reads `valLoss` and `epoch`.
  */
 export class EarlyStopping implements Callback {
+  readonly stateKey = 'early';
   private best = Infinity;
   private wait = 0;
   private snapshot: tf.Tensor[] | null = null;
@@ -65,13 +142,14 @@ export class EarlyStopping implements Callback {
   ) {}
 
   onEpochEnd(logs: EpochLogs, control: LoopControl): void {
+    if (Number.isNaN(logs.valLoss)) return; // validation skipped: nothing to judge
     if (logs.valLoss < this.best - this.minDelta) {
       this.best = logs.valLoss;
       this.bestEpoch = logs.epoch;
       this.wait = 0;
       // Replace, never accumulate: one copy of the weights at a time.
       this.snapshot?.forEach((t) => t.dispose());
-      this.snapshot = control.model.weights.map((w) => tf.keep(w.read().clone()));
+      this.snapshot = weightsInStableOrder(control.model).map((w) => tf.keep(w.read().clone()));
       return;
     }
     this.wait++;
@@ -83,16 +161,20 @@ export class EarlyStopping implements Callback {
     return { best: this.best, wait: this.wait, bestEpoch: this.bestEpoch };
   }
 
-  /** On resume: the saved counters and the best weights so far (the caller keeps ownership of `weights`). */
-  setState(state: { best: number; wait: number; bestEpoch: number }, weights?: tf.Tensor[]): void {
+  /** On resume: the saved counters (JSON turns an infinite `best` into null). */
+  setState(state: { best: number | null; wait: number; bestEpoch: number }): void {
     Object.assign(this, { best: state.best ?? Infinity, wait: state.wait, bestEpoch: state.bestEpoch });
+  }
+
+  /** On resume: the best weights so far, from checkpoints/best (the caller keeps ownership of `weights`). */
+  restoreBest(weights: tf.Tensor[] | undefined): void {
     this.snapshot?.forEach((t) => t.dispose());
     this.snapshot = weights ? weights.map((t) => tf.keep(t.clone())) : null;
   }
 
   onTrainEnd(control: LoopControl): void {
     if (this.snapshot) {
-      control.model.weights.forEach((w, i) => w.write(this.snapshot![i]));
+      weightsInStableOrder(control.model).forEach((w, i) => w.write(this.snapshot![i]));
       this.snapshot.forEach((t) => t.dispose());
       this.snapshot = null;
     }
@@ -104,6 +186,7 @@ export class EarlyStopping implements Callback {
  * lower validation loss, then waits another `patience` epochs. Reads `valLoss`.
  */
 export class ReduceOnPlateau implements Callback {
+  readonly stateKey = 'plateau';
   private best = Infinity;
   private wait = 0;
 
@@ -114,6 +197,7 @@ export class ReduceOnPlateau implements Callback {
   ) {}
 
   onEpochEnd(logs: EpochLogs, control: LoopControl): void {
+    if (Number.isNaN(logs.valLoss)) return;
     if (logs.valLoss < this.best) {
       this.best = logs.valLoss;
       this.wait = 0;
@@ -129,7 +213,7 @@ export class ReduceOnPlateau implements Callback {
     return { best: this.best, wait: this.wait };
   }
 
-  setState(state: { best: number; wait: number }): void {
+  setState(state: { best: number | null; wait: number }): void {
     this.best = state.best ?? Infinity;
     this.wait = state.wait;
   }

@@ -9,7 +9,8 @@ export interface CheckpointContext {
   dir: string;
   specHash: string;
   rng: Rng;
-  optimizer: tf.Optimizer;
+  /** One per layer group, in group order. */
+  optimizers: tf.Optimizer[];
   phase: number;
   /** Epochs before this fit call (restored or from an earlier phase), for the saved history. */
   history: EpochLogs[];
@@ -24,8 +25,8 @@ export interface CheckpointContext {
 /**
  * Writes checkpoints/last after every epoch and checkpoints/best when the
  * validation loss improved. Runs after every other callback, so the saved
- * state (lr after reduce-on-plateau, early-stopping counters) is what the next
- * epoch starts from. Reads `epoch` and `valLoss`.
+ * state (lr after reduce-on-plateau, every stateful callback's state) is what
+ * the next epoch starts from. Reads `epoch` and `valLoss`.
  */
 export class CheckpointWriter implements Callback {
   constructor(private readonly ctx: CheckpointContext) {}
@@ -36,7 +37,7 @@ export class CheckpointWriter implements Callback {
 
   async onEpochEnd(logs: EpochLogs, control: LoopControl): Promise<void> {
     this.ctx.history.push(logs);
-    const improved = logs.valLoss < this.ctx.bestValLoss;
+    const improved = logs.valLoss < this.ctx.bestValLoss; // false for a skipped (NaN) validation
     if (improved) this.ctx.bestValLoss = logs.valLoss;
     const state: CheckpointState = {
       version: 1,
@@ -45,11 +46,12 @@ export class CheckpointWriter implements Callback {
       phase: this.ctx.phase,
       rng: this.ctx.rng.snapshot,
       learningRate: control.getLearningRate(),
+      learningRates: control.learningRates(),
       history: this.ctx.history,
       callbacks: { ...this.ctx.callbackStates(), bestValLoss: this.ctx.bestValLoss },
     };
-    await writeCheckpoint(join(this.ctx.dir, 'last'), control.model, this.ctx.optimizer, state);
-    if (improved) await writeCheckpoint(join(this.ctx.dir, 'best'), control.model, this.ctx.optimizer, state);
+    await writeCheckpoint(join(this.ctx.dir, 'last'), control.model, this.ctx.optimizers, state);
+    if (improved) await writeCheckpoint(join(this.ctx.dir, 'best'), control.model, this.ctx.optimizers, state);
     this.ctx.onWritten?.(logs.epoch);
   }
 }

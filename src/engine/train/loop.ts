@@ -1,6 +1,6 @@
 import { tf } from '../tf';
 import type { Rng } from '../util/rng';
-import type { BatchLogs, Callback, EpochLogs, LoopControl } from './callbacks';
+import type { BatchLogs, Callback, EpochLogs, GradientStep, LoopControl, StopReason, WeightGradient } from './callbacks';
 import { accuracy, crossEntropy } from './loss';
 import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
@@ -13,14 +13,29 @@ export interface LabelledSource {
   y: Int32Array;
 }
 
+/** Layers that share one optimizer (so one optimizer state) and one learning rate. */
+export interface TrainGroup {
+  /** Layer names; omitted: every trainable layer that no other group names. */
+  layers?: ReadonlySet<string>;
+  /** The group's lr is the base lr × this; the optimizer is created at that lr. */
+  lrMultiplier: number;
+  optimizer: tf.Optimizer;
+}
+
+/** One group over every trainable layer. */
+export function oneGroup(optimizer: tf.Optimizer): TrainGroup[] {
+  return [{ optimizer, lrMultiplier: 1 }];
+}
+
 export interface FitOptions {
   /** Trains `model.trainableWeights` only, so a freeze change needs no recompile here. */
   model: tf.LayersModel;
-  optimizer: tf.Optimizer;
+  /** Every trainable weight belongs to exactly one group. */
+  groups: TrainGroup[];
   train: LabelledSource;
   validation: LabelledSource;
   batchSize: number;
-  /** Epoch numbers of this call, from 1; a second phase starts where the first ended. */
+  /** Epoch numbers of this call, from 1; a later phase starts where the one before ended. */
   firstEpoch: number;
   lastEpoch: number;
   /** Shuffles the batches and reseeds dropout; same seed, same run. */
@@ -40,27 +55,57 @@ export interface FitOptions {
 }
 
 export interface FitResult {
+  /** Completed epochs only: an epoch that a stop or cancel cut short is not in it. */
   history: EpochLogs[];
-  stopReason: 'completed' | 'earlyStopping' | 'cancelled';
+  stopReason: 'completed' | 'cancelled' | StopReason;
+}
+
+/** A group with its variables resolved for this fit call. */
+interface LiveGroup extends TrainGroup {
+  /** tf.Variable names this group's optimizer steps. */
+  names: Set<string>;
+  layerNames: string[];
+}
+
+interface ResolvedGroups {
+  groups: LiveGroup[];
+  /** Layer name by tf.Variable name, for the gradients callbacks see. */
+  layerOf: Map<string, string>;
 }
 
 /**
  * The training loop. It is ours rather than `model.fit` because fit shuffles
  * with Math.random, cannot train a model whose input is a cached activation
- * without recompiling, and cannot be stopped between two batches by a signal
- * that arrives from outside the event loop's current task.
+ * without recompiling, cannot be stopped between two batches by a signal that
+ * arrives from outside the event loop's current task, hides the gradients
+ * (`optimizer.minimize`), and has one optimizer. Here `variableGrads` computes
+ * the gradients, callbacks see them, and each layer group's optimizer applies
+ * its share at its own learning rate.
  */
 export async function fit(options: FitOptions): Promise<FitResult> {
-  const { model, optimizer, train, validation, batchSize, rng, callbacks = [], signal } = options;
+  const { model, train, validation, batchSize, rng, callbacks = [], signal } = options;
+  const resolved = resolveGroups(model, options.groups);
+  const { groups } = resolved;
   let stopReason: FitResult['stopReason'] = 'completed';
+  let skipValidation = false;
+  // The base lr: what reduce-on-plateau or the LR finder change; groups keep their ratio to it.
+  let baseLr = getLearningRate(groups[0].optimizer) / groups[0].lrMultiplier;
   const control: LoopControl = {
     model,
     firstEpoch: options.firstEpoch,
     lastEpoch: options.lastEpoch,
-    getLearningRate: () => getLearningRate(optimizer),
-    setLearningRate: (lr) => setLearningRate(optimizer, lr),
+    groups: groups.map((g) => ({ layers: g.layerNames, lrMultiplier: g.lrMultiplier })),
+    getLearningRate: () => baseLr,
+    setLearningRate: (lr) => {
+      baseLr = lr;
+      for (const g of groups) setLearningRate(g.optimizer, lr * g.lrMultiplier);
+    },
+    learningRates: () => groups.map((g) => getLearningRate(g.optimizer)),
     stop: (reason) => {
       stopReason = reason;
+    },
+    skipValidation: () => {
+      skipValidation = true;
     },
   };
   const weights = options.classWeights ? tf.keep(tf.tensor1d(options.classWeights, 'float32')) : undefined;
@@ -69,11 +114,13 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(control);
     for (let epoch = options.firstEpoch; epoch <= options.lastEpoch && stopReason === 'completed'; epoch++) {
+      skipValidation = false;
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, control);
       const order = rng.shuffle(Array.from({ length: train.x.size }, (_, i) => i));
       let lossSum = 0;
       let accSum = 0;
       let seen = 0;
-      for (let b = 0; b < batchesPerEpoch; b++) {
+      for (let b = 0; b < batchesPerEpoch && stopReason === 'completed'; b++) {
         // Let a pending SIGINT or IPC "stop" run before committing to another batch.
         await new Promise((resolve) => setImmediate(resolve));
         if (signal?.aborted) {
@@ -81,32 +128,28 @@ export async function fit(options: FitOptions): Promise<FitResult> {
           break;
         }
         const indices = order.slice(b * batchSize, (b + 1) * batchSize);
-        const [loss, acc] = trainStep(options, indices, weights);
-        // Stop before a non-finite loss reaches any callback, metric line or checkpoint.
-        if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, b + 1, loss);
-        const logs: BatchLogs = {
-          epoch,
-          batch: b + 1,
-          batchesPerEpoch,
-          size: indices.length,
-          loss,
-          accuracy: acc,
-          lr: getLearningRate(optimizer),
-        };
+        const info = { epoch, batch: b + 1, batchesPerEpoch, size: indices.length };
+        for (const cb of callbacks) await cb.onBatchBegin?.(info, control);
+        const [loss, acc] = trainStep(options, resolved, indices, weights, (step) => {
+          for (const cb of callbacks) cb.onGradients?.(step, control);
+        }, info);
+        const logs: BatchLogs = { ...info, loss, accuracy: acc, lr: baseLr, lrs: control.learningRates() };
         lossSum += loss * indices.length;
         accSum += acc * indices.length;
         seen += indices.length;
         for (const cb of callbacks) await cb.onBatchEnd?.(logs, control);
       }
-      if (stopReason === 'cancelled') break;
-      const val = evaluateLoss(model, validation, batchSize, options.prefix);
+      // A stop or cancel inside the epoch leaves it unfinished: no validation, no epoch logs.
+      if (seen < train.x.size) break;
+      const val = skipValidation ? { loss: NaN, accuracy: NaN } : evaluateLoss(model, validation, batchSize, options.prefix);
       const logs: EpochLogs = {
         epoch,
         loss: lossSum / seen,
         accuracy: accSum / seen,
         valLoss: val.loss,
         valAccuracy: val.accuracy,
-        lr: getLearningRate(optimizer),
+        lr: baseLr,
+        lrs: control.learningRates(),
       };
       history.push(logs);
       for (const cb of callbacks) await cb.onEpochEnd?.(logs, control);
@@ -118,9 +161,20 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   return { history, stopReason };
 }
 
-/** One optimizer step; returns the batch's loss and accuracy. */
-function trainStep(options: FitOptions, indices: number[], classWeights?: tf.Tensor1D): [number, number] {
-  const { model, optimizer, train, rng, transform } = options;
+/**
+ * One optimizer step per group; returns the batch's loss and accuracy. The
+ * loss is checked before `onGradients` sees it and before any weight changes,
+ * so a non-finite loss leaves the weights as they were.
+ */
+function trainStep(
+  options: FitOptions,
+  { groups, layerOf }: ResolvedGroups,
+  indices: number[],
+  classWeights: tf.Tensor1D | undefined,
+  onGradients: (step: GradientStep) => void,
+  at: { epoch: number; batch: number },
+): [number, number] {
+  const { model, train, rng, transform } = options;
   reseedDropout(model, rng);
   return tf.tidy(() => {
     const pixels = train.x.batch(indices);
@@ -129,20 +183,49 @@ function trainStep(options: FitOptions, indices: number[], classWeights?: tf.Ten
     const labels = tf.tensor1d(indices.map((i) => train.y[i]), 'int32');
     let acc: tf.Scalar | undefined;
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const loss = optimizer.minimize(
-      () => {
-        const probs = model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor;
-        // Kept past minimize's own tidy so the accuracy can be read below.
-        acc = tf.keep(accuracy(probs, labels));
-        return crossEntropy(probs, labels, classWeights);
-      },
-      true,
-      vars,
-    )!;
-    const result: [number, number] = [loss.dataSync()[0], acc!.dataSync()[0]];
+    const { value, grads } = tf.variableGrads(() => {
+      const probs = model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor;
+      // Kept past variableGrads' own tidy so the accuracy can be read below.
+      acc = tf.keep(accuracy(probs, labels));
+      return crossEntropy(probs, labels, classWeights);
+    }, vars);
+    const loss = value.dataSync()[0];
+    // Stop before a non-finite loss reaches any callback, metric line, checkpoint or weight.
+    if (!Number.isFinite(loss)) throw new NonFiniteLossError(at.epoch, at.batch, loss);
+    const gradients: WeightGradient[] = model.trainableWeights.map((w) => ({ layer: layerOf.get(w.name)!, weight: w, grad: grads[w.name] }));
+    onGradients({ ...at, loss, gradients });
+    for (const g of groups) {
+      const share: tf.NamedTensorMap = {};
+      for (const w of model.trainableWeights) if (g.names.has(w.name)) share[w.name] = grads[w.name];
+      if (Object.keys(share).length > 0) g.optimizer.applyGradients(share);
+    }
+    const result: [number, number] = [loss, acc!.dataSync()[0]];
     acc!.dispose();
     return result;
   });
+}
+
+/**
+ * Resolves which variables each group steps, once per fit call (the freeze
+ * plan does not change inside one). Every trainable weight must land in
+ * exactly one group, else some weight would silently never train.
+ */
+function resolveGroups(model: tf.LayersModel, groups: TrainGroup[]): ResolvedGroups {
+  if (groups.length === 0) throw new Error('fit: at least one layer group is needed');
+  const live: LiveGroup[] = groups.map((g) => ({ ...g, names: new Set(), layerNames: [] }));
+  const layerOf = new Map<string, string>();
+  const rest = live.find((g) => g.layers === undefined);
+  for (const layer of allLayers(model)) {
+    if ('layers' in layer || layer.trainableWeights.length === 0) continue;
+    const owner = live.find((g) => g.layers?.has(layer.name)) ?? rest;
+    if (!owner) throw new Error(`fit: trainable layer ${layer.name} is in no layer group`);
+    owner.layerNames.push(layer.name);
+    for (const w of layer.trainableWeights) {
+      owner.names.add(w.name);
+      layerOf.set(w.name, layer.name);
+    }
+  }
+  return { groups: live, layerOf };
 }
 
 /**
@@ -156,6 +239,6 @@ function reseedDropout(model: tf.LayersModel, rng: Rng): void {
   }
 }
 
-function allLayers(model: tf.LayersModel): tf.layers.Layer[] {
+export function allLayers(model: tf.LayersModel): tf.layers.Layer[] {
   return model.layers.flatMap((l) => ('layers' in l ? [l, ...allLayers(l as tf.LayersModel)] : [l]));
 }

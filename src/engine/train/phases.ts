@@ -2,23 +2,36 @@ import type { TrainEvent } from '../../shared/events';
 import type { TrainSpec } from '../../shared/trainSpec';
 import { tf } from '../tf';
 import type { Rng } from '../util/rng';
-import { EarlyStopping, ReduceOnPlateau, type Callback, type EpochLogs } from './callbacks';
-import { fit, type FitResult, type LabelledSource } from './loop';
-import { makeOptimizer } from './optimizer';
+import { EarlyStopping, ReduceOnPlateau, callbackStates, restoreCallbackStates, type Callback, type EpochLogs } from './callbacks';
+import { fit, type FitResult, type LabelledSource, type TrainGroup } from './loop';
+import { getLearningRate, makeOptimizer } from './optimizer';
 import { ProgressEvents } from './progress';
 import { CheckpointWriter } from './checkpointing';
-import type { Checkpoint } from '../run/checkpoint';
+import { splitOptimizerWeights, type Checkpoint } from '../run/checkpoint';
+import { LayerSignalRecorder } from './layerSignal';
 
-/** One phase of a run: which layers train, for how many epochs, at which learning rate. */
+/** Layers that train at the phase's learning rate × `lrMultiplier`, with their own optimizer state. */
+export interface PhaseGroup {
+  layers: ReadonlySet<string>;
+  lrMultiplier: number;
+}
+
+/** One phase of a run: which layers train, for how many epochs, at which base learning rate. */
 export interface Phase {
-  name: 'head' | 'plan';
+  /** For the log line, e.g. `head`, `all`. */
+  name: string;
   trainable: Set<string>;
   epochs: number;
   learningRate: number;
+  /** Omitted: one group over every trainable layer at the base rate. */
+  groups?: PhaseGroup[];
 }
 
+/** A spec whose early-stopping patience the budget rule has settled (budget.ts). */
+export type BudgetedSpec = TrainSpec & { earlyStoppingPatience: number };
+
 export interface PhasesOptions {
-  spec: TrainSpec;
+  spec: BudgetedSpec;
   phases: Phase[];
   /** What trains: the suffix when the prefix is split off, else the whole model. */
   model: tf.LayersModel;
@@ -33,13 +46,15 @@ export interface PhasesOptions {
   emit: (event: TrainEvent) => void;
   /** Called after every epoch, after the progress event (e.g. to append metrics.jsonl). */
   onEpoch?: (logs: EpochLogs) => void;
+  /** The caller's own behaviours, run in every phase after the built-in ones; their states go into checkpoints. */
+  callbacks?: Callback[];
   signal?: AbortSignal;
   /** Write checkpoints/{last,best} under this folder after each epoch. */
   checkpoints?: { dir: string; specHash: string; onWritten?: (epoch: number) => void };
   /**
    * Continue from a checkpoint: its weights are already in the model and the
-   * Rng was rebuilt from its state; this restores the optimizer, lr, callback
-   * counters and history, and starts at the next epoch.
+   * Rng was rebuilt from its state; this restores the optimizers, lr, callback
+   * states and history, and starts at the next epoch.
    */
   resume?: { checkpoint: Checkpoint; bestWeights?: tf.Tensor[] };
 }
@@ -52,18 +67,20 @@ export interface PhasesResult {
 }
 
 /**
- * Runs the phases in order: with `twoPhase`, the head first, then the plan at a
- * lower learning rate (a fresh optimizer, as a Keras recompile would give).
- * A cancel ends the run; early stopping ends its phase (the head phase
- * converging early is the cue to start fine-tuning, not to stop).
+ * Runs the phases in order, each with fresh optimizers (one per layer group,
+ * as a Keras recompile would give). A cancel ends the run; early stopping ends
+ * its phase (the head phase converging early is the cue to start
+ * fine-tuning, not to stop).
  */
 export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
   const { spec } = options;
   const totalEpochs = options.phases.reduce((sum, p) => sum + p.epochs, 0);
   const resumed = options.resume?.checkpoint.state;
   const history: EpochLogs[] = resumed ? [...resumed.history] : [];
+  const userCallbacks = options.callbacks ?? [];
+  if (resumed) restoreCallbackStates(userCallbacks, resumed.callbacks);
   let stopReason: FitResult['stopReason'] = 'completed';
-  // One clock for the whole run, so elapsed time and ETA span both phases.
+  // One clock for the whole run, so elapsed time and ETA span every phase.
   const startedAt = performance.now();
   let bestEpoch = 0;
   let epochsBefore = 0;
@@ -74,39 +91,42 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
       epochsBefore = phaseEnd; // finished before the interruption
       continue;
     }
-    // Mid-phase: the optimizer and callbacks continue; at a phase boundary they start fresh.
+    // Mid-phase: the optimizers and callbacks continue; at a phase boundary they start fresh.
     const midPhase = resumed !== undefined && resumed.epoch > epochsBefore;
     const firstEpoch = midPhase ? resumed.epoch + 1 : epochsBefore + 1;
     options.freeze(phase.trainable);
-    if (options.phases.length > 1) {
-      options.emit({ type: 'log', level: 'info', message: `Phase "${phase.name}": ${phase.epochs} epochs at lr ${phase.learningRate}, ${phase.trainable.size} trainable layers` });
-    }
-    const optimizer = makeOptimizer(spec.optimizer, midPhase ? resumed.learningRate : phase.learningRate, spec.momentum);
+    const baseLr = midPhase ? resumed.learningRate : phase.learningRate;
+    const groups: TrainGroup[] = (phase.groups ?? [{ layers: undefined, lrMultiplier: 1 }]).map((g) => ({
+      layers: g.layers,
+      lrMultiplier: g.lrMultiplier,
+      optimizer: makeOptimizer(spec.optimizer, baseLr * g.lrMultiplier, spec.momentum),
+    }));
+    if (options.phases.length > 1 || groups.length > 1) options.emit({ type: 'log', level: 'info', message: describePhase(phase, groups) });
     const early = spec.earlyStoppingPatience > 0 ? new EarlyStopping(spec.earlyStoppingPatience) : undefined;
     const plateau = spec.reduceOnPlateau.patience > 0 ? new ReduceOnPlateau(spec.reduceOnPlateau.patience, spec.reduceOnPlateau.factor) : undefined;
+    // Order matters: the epoch event reports the lr the epoch used and the
+    // layer signal, early stopping judges an epoch before reduce-on-plateau
+    // changes the next one, and the checkpoint is written last.
+    const phaseCallbacks: Callback[] = [new LayerSignalRecorder(), new ProgressEvents(options.emit, totalEpochs, undefined, undefined, resumed?.epoch ?? 0, startedAt)];
+    phaseCallbacks.push({ onEpochEnd: (logs) => options.onEpoch?.(logs) });
+    if (early) phaseCallbacks.push(early);
+    if (plateau) phaseCallbacks.push(plateau);
+    const callbacks = [...phaseCallbacks, ...userCallbacks];
     if (midPhase) {
-      await optimizer.setWeights(options.resume!.checkpoint.optimizer);
-      const saved = resumed.callbacks as { early?: ReturnType<EarlyStopping['getState']>; plateau?: ReturnType<ReduceOnPlateau['getState']> };
-      if (early && saved.early) early.setState(saved.early, options.resume!.bestWeights);
-      if (plateau && saved.plateau) plateau.setState(saved.plateau);
+      const saved = splitOptimizerWeights(options.resume!.checkpoint.optimizer, groups.length);
+      for (const [i, g] of groups.entries()) await g.optimizer.setWeights(saved[i]);
+      restoreCallbackStates(phaseCallbacks, resumed.callbacks);
+      early?.restoreBest(options.resume!.bestWeights);
     }
-    // Order matters: the epoch event reports the lr the epoch used, and early
-    // stopping judges an epoch before reduce-on-plateau changes the next one.
-    const callbacks: Callback[] = [
-      new ProgressEvents(options.emit, totalEpochs, undefined, undefined, resumed?.epoch ?? 0, startedAt),
-      { onEpochEnd: (logs) => options.onEpoch?.(logs) },
-    ];
-    if (early) callbacks.push(early);
-    if (plateau) callbacks.push(plateau);
     const writer = options.checkpoints
       ? new CheckpointWriter({
           ...options.checkpoints,
           rng: options.rng,
-          optimizer,
+          optimizers: groups.map((g) => g.optimizer),
           phase: index,
           history: [...history],
           bestValLoss,
-          callbackStates: () => ({ early: early?.getState(), plateau: plateau?.getState() }),
+          callbackStates: () => callbackStates(callbacks),
         })
       : undefined;
     if (writer) callbacks.push(writer);
@@ -114,7 +134,7 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
       const result = await fit({
         model: options.model,
         prefix: options.prefix,
-        optimizer,
+        groups,
         train: options.train,
         validation: options.validation,
         batchSize: spec.batchSize,
@@ -131,16 +151,23 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
       if (writer) bestValLoss = writer.bestValLoss;
       bestEpoch = early && early.bestEpoch > 0 ? early.bestEpoch : lowestValLoss(history);
     } finally {
-      optimizer.dispose();
+      for (const g of groups) g.optimizer.dispose();
     }
     epochsBefore = phaseEnd;
-    if (stopReason === 'cancelled') break;
+    // Early stopping ends a phase; anything else that stops ends the run.
+    if (stopReason !== 'completed' && stopReason !== 'earlyStopping') break;
   }
   return { history, stopReason, bestEpoch };
 }
 
+function describePhase(phase: Phase, groups: TrainGroup[]): string {
+  const rates = groups.map((g) => getLearningRate(g.optimizer).toPrecision(2)).join(', ');
+  const layers = `${phase.trainable.size} trainable layer${phase.trainable.size === 1 ? '' : 's'}`;
+  return `Phase "${phase.name}": ${phase.epochs} epoch${phase.epochs === 1 ? '' : 's'}, ${layers}, lr ${groups.length > 1 ? `${rates} (bottom to top group)` : rates}`;
+}
+
 function lowestValLoss(history: EpochLogs[]): number {
-  let best = history[0];
-  for (const h of history) if (best === undefined || h.valLoss < best.valLoss) best = h;
+  let best: EpochLogs | undefined;
+  for (const h of history) if (!Number.isNaN(h.valLoss) && (best === undefined || h.valLoss < best.valLoss)) best = h;
   return best?.epoch ?? 0;
 }

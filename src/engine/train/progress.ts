@@ -48,6 +48,7 @@ export class ProgressEvents implements Callback {
       loss: logs.loss,
       accuracy: logs.accuracy,
       lr: logs.lr,
+      lrs: logs.lrs,
       imagesPerSec: this.imagesSinceSent / seconds,
     });
     this.lastSentAt = t;

@@ -88,7 +88,7 @@ export const RunResultSchema = z.object({
   valLoss: metric(), // NaN when a run diverged
   confusion: ConfusionMatrixSchema,
   perClass: list(z.object({ label: text(1024), precision: num(), recall: num(), f1: num(), support: count() }), 10_000),
-  stopReason: z.enum(['completed', 'earlyStopping', 'cancelled']),
+  stopReason: z.enum(['completed', 'earlyStopping', 'cancelled', 'diverged', 'finished']),
 });
 
 
@@ -114,6 +114,7 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     loss: metric(),
     accuracy: metric(),
     lr: metric(),
+    lrs: list(metric(), 1000).optional(),
     imagesPerSec: metric(),
   }),
   z.object({
@@ -125,9 +126,12 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     valLoss: metric(),
     valAccuracy: metric(),
     lr: metric(),
+    lrs: list(metric(), 1000).optional(),
+    layers: list(z.object({ layer: text(1024), gradNorm: metric(), updateRatio: metric() }), 10_000).optional(),
     elapsedMs: metric(),
     etaMs: metric(),
   }),
+  z.object({ type: z.literal('frozen'), verified: list(text(1024)), changed: list(text(1024)) }),
   z.object({ type: z.literal('done'), result: RunResultSchema }),
   z.object({ type: z.literal('error'), message: text() }),
 ]);
