@@ -7,23 +7,24 @@ import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/
 import { tf } from './tf';
 import { selectBackend } from './backend/select';
 import { loadLayersModelFromDir } from './model/load';
-import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from './model/transfer';
+import { HEAD_PREFIX, applyFreeze, attachHead, findDefaultCut, resolveTrainable } from './model/transfer';
+import { preprocessingFor } from './model/preprocessingFor';
 import { splitAtFreezeBoundary } from './model/split';
 import { foldBatchNorm } from './model/foldBatchNorm';
-import { catalogCut, catalogEntryForDir } from './sources/catalogDefaults';
+import { catalogCut } from './sources/catalogDefaults';
 import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
 import { CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from './run/checkpoint';
 import { recoverDirWrite } from './run/atomic';
-import { readModelPreprocessing, saveModelDir } from './run/saveModel';
+import { saveModelDir } from './run/saveModel';
 import { trainingBackend } from './train/backendPlan';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { reinitializeWeights } from './train/reinit';
 import { runPhases, type Phase } from './train/phases';
-import { prepareInputs, type PreparedInputs } from './train/inputs';
+import { prepareInputs, type PrecomputedFeatures, type PreparedInputs } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult, type ResumePoint } from './train/runResult';
 import { detectModelFormat } from './sources/resolve';
@@ -43,6 +44,8 @@ export interface RunTrainingOptions {
   selectBackend?: typeof selectBackend;
   /** Called after each checkpoint is on disk (tests use it to stop at a known point). */
   onCheckpoint?: (epoch: number) => void;
+  /** Activations already computed by a sweep's shared pass; used instead of running the prefix when they cover its boundary. */
+  features?: PrecomputedFeatures;
 }
 
 
@@ -126,8 +129,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const cut = spec.cut ?? fromCatalog ?? findDefaultCut(base);
   log(spec.cut ? `Cut at ${cut}` : fromCatalog ? `Cut at ${cut} (the catalog's default for this model)` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
   const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
-  // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the input shape.
-  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? defaultPreprocessing(base);
+  const pre = preprocessingFor(spec, base);
   const plan = options.fromScratch ? 'all' : spec.train;
   const phases = planPhases(model, spec, plan);
   const finalTrainable = phases[phases.length - 1].trainable;
@@ -158,7 +160,8 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const specHash = runDir.specHash();
   let inputs: PreparedInputs | undefined;
   try {
-    inputs = await prepareInputs({ dataset, pre, split: prefix ? { prefix } : null, useCache, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal });
+    const precomputed = options.features && split ? { features: options.features, outputs: split.prefix.outputs.map((t) => t.sourceLayer.name) } : undefined;
+    inputs = await prepareInputs({ dataset, pre, split: prefix ? { prefix } : null, useCache, precomputed, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal });
     const trained = split ? split.suffix : model;
     const target = trainingBackend(backend.name, trained);
     if (target.reason && (useCache || !split)) {

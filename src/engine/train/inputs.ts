@@ -33,6 +33,22 @@ export interface PrepareOptions extends DecodeCacheOptions {
   split: { prefix: tf.LayersModel } | null;
   /** Run the prefix once now and train on its activations. */
   useCache: boolean;
+  /** With useCache: activations someone already computed (a sweep's shared pass), tried before running the prefix. */
+  precomputed?: { features: PrecomputedFeatures; outputs: string[] };
+}
+
+/**
+ * Activations computed outside the run: a sweep runs the frozen network once
+ * for all its members (sweep/featureBank.ts) and each member looks its
+ * boundary up here instead of running its own prefix.
+ */
+export interface PrecomputedFeatures {
+  /**
+   * Activations at `outputs` (the prefix's output layer names) for `samples`,
+   * in order, without the files that failed to decode; undefined when not
+   * held. Disposing the source does not free the holder's memory.
+   */
+  lookup(outputs: string[], samples: Sample[]): { x: TensorSource; samples: Sample[] } | undefined;
 }
 
 interface Prepared {
@@ -55,7 +71,10 @@ export async function prepareInputs(options: PrepareOptions): Promise<PreparedIn
   const prepared: Prepared[] = [];
   try {
     for (const [name, samples] of [['train', dataset.train], ['validation', dataset.validation]] as const) {
-      const one = options.useCache && options.split
+      const shared = options.useCache ? options.precomputed?.features.lookup(options.precomputed.outputs, samples) : undefined;
+      const one = shared
+        ? shared
+        : options.useCache && options.split
         ? await decodeAndExtract(name, samples, options.split.prefix, options, total, counters, decodeProgress, featureProgress)
         : await decodeOnly(samples, options, (done) => decodeProgress(counters.decoded + done, total)).then((p) => ((counters.decoded += samples.length), p));
       prepared.push(one);
@@ -76,7 +95,8 @@ export async function prepareInputs(options: PrepareOptions): Promise<PreparedIn
   };
 }
 
-async function decodeOnly(samples: Sample[], options: PrepareOptions, onProgress: (done: number) => void): Promise<Prepared> {
+/** Decodes `samples` into one pixel source; files that fail are skipped with a warning (the returned samples say which remain). */
+export async function decodeOnly(samples: Sample[], options: Pick<DecodeCacheOptions, 'pre' | 'signal' | 'emit'>, onProgress?: (done: number) => void): Promise<Prepared> {
   const { pre } = options;
   const decoded = await decodeSamples(samples, pre, { signal: options.signal, onProgress });
   warnSkipped(decoded.skipped, options.emit);
