@@ -4,6 +4,7 @@
 // finished members are skipped and the interrupted one continues from its
 // checkpoint.
 import { rmSync } from 'node:fs';
+import type { z } from 'zod';
 import { join } from 'node:path';
 import type { BackendReport } from '../../shared/events';
 import type { TrainPlan } from '../../shared/trainSpec';
@@ -23,9 +24,11 @@ import { measureInference } from './measure';
 import { findMemberRun, runMember } from './member';
 import { SweepDir } from './sweepDir';
 
+/** What every member shares, before defaults: a training spec without cut, train, seed, name and runsDir. */
+export type SweepBaseInput = z.input<typeof SweepFileSchema.shape.base>;
+
 export interface SweepRequest {
-  /** Settings every member shares (modelDir, dataDir, epochs, …): a training spec without cut, train, seed, name and runsDir. */
-  base: Record<string, unknown>;
+  base: SweepBaseInput;
   /** Parent of the sweep folder. */
   runsDir: string;
   cuts: string[] | 'auto';
