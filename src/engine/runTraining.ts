@@ -1,34 +1,33 @@
 // The one orchestrator: the CLI and the VS Code trainer process both call
 // runTraining(spec, { onEvent, signal }) and get events plus a RunResult.
+// Every kind of model reaches it as a ModelSource (pipeline/source.ts): a
+// frozen feature extractor plus a trainable Layers model. Everything the run
+// allocates is owned by one Owner from the moment it exists and released by
+// the one `finally` below.
 import { basename, join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import type { RunResult, TrainEvent } from '../shared/events';
+import type { Preprocessing } from '../shared/preprocessing';
 import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/trainSpec';
 import { tf } from './tf';
 import { selectBackend } from './backend/select';
-import { loadLayersModelFromDir } from './model/load';
-import { HEAD_PREFIX, applyFreeze, attachHead, findDefaultCut, resolveTrainable } from './model/transfer';
-import { preprocessingFor } from './model/preprocessingFor';
-import { splitAtFreezeBoundary } from './model/split';
-import { foldBatchNorm } from './model/foldBatchNorm';
-import { catalogCut } from './sources/catalogDefaults';
 import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
-import { CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from './run/checkpoint';
-import { recoverDirWrite } from './run/atomic';
-import { saveModelDir } from './run/saveModel';
+import { restoreWeights } from './run/checkpoint';
+import { preprocessingFor } from './model/preprocessingFor';
 import { trainingBackend } from './train/backendPlan';
-import { TrainSetupError } from './train/errors';
+import { TrainSetupError, errorLine } from './train/errors';
 import { balancedClassWeights } from './train/loss';
-import { reinitializeWeights } from './train/reinit';
-import { runPhases, type Phase } from './train/phases';
-import { prepareInputs, type PrecomputedFeatures, type PreparedInputs } from './train/inputs';
+import { runPhases } from './train/phases';
+import { prepareInputs, type PrecomputedFeatures } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
-import { disposeResume, runResult, type ResumePoint } from './train/runResult';
-import { detectModelFormat } from './sources/resolve';
-import { runGraphTraining } from './graphTraining';
+import { disposeResume, runResult } from './train/runResult';
+import { Owner } from './pipeline/owner';
+import { openModelSource } from './pipeline/sources';
+import { readResumePoint } from './pipeline/resume';
+import type { TrainingModel } from './pipeline/source';
 
 export interface RunTrainingOptions {
   onEvent: (event: TrainEvent) => void;
@@ -44,19 +43,12 @@ export interface RunTrainingOptions {
   selectBackend?: typeof selectBackend;
   /** Called after each checkpoint is on disk (tests use it to stop at a known point). */
   onCheckpoint?: (epoch: number) => void;
-  /** Activations already computed by a sweep's shared pass; used instead of running the prefix when they cover its boundary. */
+  /** Activations a sweep's shared pass already computed; used instead of running the extractor when they cover its boundary. */
   features?: PrecomputedFeatures;
 }
 
-
-export async function runTraining(input: TrainSpecInput, options: RunTrainingOptions): Promise<RunResult> {
-  const emit = options.onEvent;
-  try {
-    return await run(parseSpec(input), options);
-  } catch (err) {
-    emit({ type: 'error', message: oneLine(err) });
-    throw err;
-  }
+export function runTraining(input: TrainSpecInput, options: RunTrainingOptions): Promise<RunResult> {
+  return reportingErrors(options, () => run(parseSpec(input), options));
 }
 
 /**
@@ -64,41 +56,25 @@ export async function runTraining(input: TrainSpecInput, options: RunTrainingOpt
  * one is damaged, from `best`), with its own spec.json: same epochs, optimizer
  * state, shuffle order and dropout seeds as if it had never stopped.
  */
-export async function resumeTraining(runDirPath: string, options: RunTrainingOptions): Promise<RunResult> {
-  const emit = options.onEvent;
-  try {
+export function resumeTraining(runDirPath: string, options: RunTrainingOptions): Promise<RunResult> {
+  return reportingErrors(options, () => {
     let runDir: RunDir;
     let spec: TrainSpec;
     try {
       runDir = RunDir.open(runDirPath);
       spec = parseSpec(JSON.parse(readFileSync(runDir.specFile, 'utf8')) as TrainSpecInput);
     } catch (err) {
-      throw new TrainSetupError(`cannot resume ${runDirPath}: ${oneLine(err)}`);
+      throw new TrainSetupError(`cannot resume ${runDirPath}: ${errorLine(err)}`);
     }
-    const hash = runDir.specHash();
-    for (const which of ['last', 'best']) recoverDirWrite(join(runDir.checkpointsDir, which));
-    let checkpoint: Checkpoint;
-    try {
-      checkpoint = readCheckpoint(join(runDir.checkpointsDir, 'last'), hash);
-    } catch (lastErr) {
-      try {
-        checkpoint = readCheckpoint(join(runDir.checkpointsDir, 'best'), hash);
-        emit({ type: 'log', level: 'warn', message: `${oneLine(lastErr)}; resuming from the best checkpoint (epoch ${checkpoint.state.epoch}) instead` });
-      } catch {
-        throw new CheckpointError(`cannot resume ${runDirPath}: ${oneLine(lastErr)}, and no usable best checkpoint`);
-      }
-    }
-    let bestWeights: tf.Tensor[] | undefined;
-    try {
-      bestWeights = readCheckpoint(join(runDir.checkpointsDir, 'best'), hash).weights;
-    } catch {
-      bestWeights = undefined; // early stopping then restarts its "best" from the resumed weights
-    }
-    runDir.restoreMetrics(checkpoint.state.epoch);
-    emit({ type: 'log', level: 'info', message: `Resuming ${runDir.dir} after epoch ${checkpoint.state.epoch}` });
-    return await run(spec, options, { runDir, checkpoint, bestWeights });
+    return run(spec, options, runDir);
+  });
+}
+
+async function reportingErrors(options: RunTrainingOptions, body: () => Promise<RunResult>): Promise<RunResult> {
+  try {
+    return await body();
   } catch (err) {
-    emit({ type: 'error', message: oneLine(err) });
+    options.onEvent({ type: 'error', message: errorLine(err) });
     throw err;
   }
 }
@@ -110,117 +86,81 @@ function parseSpec(input: TrainSpecInput): TrainSpec {
   throw new TrainSetupError(`invalid training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
 }
 
-async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: ResumePoint): Promise<RunResult> {
-  // Graph models train a head on frozen features, in their own orchestrator.
-  if ((await detectModelFormat(spec.modelDir)) === 'graph') return runGraphTraining(spec, options, resume);
+async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: RunDir): Promise<RunResult> {
   const emit = options.onEvent;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
-
-  const backend = await (options.selectBackend ?? selectBackend)({ requested: spec.backend });
-  emit({ type: 'backend', report: backend });
-
-  const base = await loadLayersModelFromDir(spec.modelDir);
-  if (options.fromScratch) reinitializeWeights(base, spec.seed);
-  const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
-  emit({ type: 'health', report: dataset.health });
-  checkDataset(dataset);
-
-  const fromCatalog = spec.cut ? undefined : catalogCut(base, spec.modelDir);
-  const cut = spec.cut ?? fromCatalog ?? findDefaultCut(base);
-  log(spec.cut ? `Cut at ${cut}` : fromCatalog ? `Cut at ${cut} (the catalog's default for this model)` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
-  const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
-  const pre = preprocessingFor(spec, base);
-  const plan = options.fromScratch ? 'all' : spec.train;
-  const phases = planPhases(model, spec, plan);
-  const finalTrainable = phases[phases.length - 1].trainable;
-  const freeze = (trainable: Set<string>) => applyFreeze(model, trainable, spec.batchNormMode);
-
-  // The split sits below the lowest layer that trains in any phase, so one cache serves both phases.
-  freeze(finalTrainable);
-  const split = splitAtFreezeBoundary(model, finalTrainable);
-  const useCache = split !== null && !spec.augment && spec.featureCache === 'auto';
-  emit({
-    type: 'plan',
-    cut,
-    trainableLayers: [...finalTrainable],
-    trainableParams: model.trainableWeights.reduce((n, w) => n + tf.util.sizeFromShape(w.shape as number[]), 0),
-    totalParams: model.countParams(),
-    featureCache: useCache,
-    boundary: split?.boundary ?? [],
-  });
-  if (!useCache && split && spec.augment) log('Augmentation is on, so the frozen prefix runs on every batch (no feature cache)');
-  // The prefix only ever predicts, so its BatchNormalization layers fold into their convolutions.
-  const prefix = split ? foldBatchNorm(split.prefix).model : undefined;
-
-  let runDir = resume?.runDir;
-  if (!runDir) {
-    runDir = RunDir.create(spec.runsDir, spec.name ?? (options.fromScratch ? 'scratch' : safeName(basename(spec.dataDir))));
-    runDir.writeSpec(spec);
-  }
-  const specHash = runDir.specHash();
-  let inputs: PreparedInputs | undefined;
+  const fromScratch = options.fromScratch === true;
+  const owner = new Owner();
   try {
-    const precomputed = options.features && split ? { features: options.features, outputs: split.prefix.outputs.map((t) => t.sourceLayer.name) } : undefined;
-    inputs = await prepareInputs({ dataset, pre, split: prefix ? { prefix } : null, useCache, precomputed, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal });
-    const trained = split ? split.suffix : model;
-    const target = trainingBackend(backend.name, trained);
-    if (target.reason && (useCache || !split)) {
-      log(`Training on ${target.name}: ${target.reason}`, 'warn');
-      await tf.setBackend(target.name);
-    } else if (target.reason) {
-      log(`Training on cpu: ${target.reason}, and without the feature cache the prefix runs there too`, 'warn');
-      await tf.setBackend('cpu');
-    }
-    if (resume) restoreWeights(trained, resume.checkpoint.weights, join(runDir.checkpointsDir, 'last'));
-    const rng = new Rng(resume ? resume.checkpoint.state.rng : spec.seed);
+    const resume = resumeDir && owner.own(readResumePoint(resumeDir, emit), disposeResume);
+    const backend = await (options.selectBackend ?? selectBackend)({ requested: spec.backend });
+    emit({ type: 'backend', report: backend });
+    const source = owner.own(await openModelSource(spec, fromScratch), (s) => s.dispose());
+    const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
+    emit({ type: 'health', report: dataset.health });
+    checkDataset(dataset);
+    const pre = preprocessingFor(spec, () => source.guessPreprocessing());
+    checkInputFits(source.inputShape, pre);
+    const model = source.prepare({ spec, numClasses: dataset.classes.length, fromScratch, log });
+    emit({ type: 'plan', ...model.plan, featureCache: model.extractor !== undefined });
+
+    const runDir = resume?.runDir ?? newRunDir(spec, fromScratch);
+    owner.own(runDir.cacheDir, (dir) => rmSync(dir, { recursive: true, force: true }));
+    const inputs = owner.own(
+      await prepareInputs({ dataset, pre, extractor: model.extractor, precomputed: options.features && { features: options.features, outputs: model.plan.boundary }, batchSize: spec.batchSize, cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit, signal: options.signal }),
+      (i) => i.dispose(),
+    );
+    await moveToTrainingBackend(backend.name, model, log);
+    if (resume) restoreWeights(model.trained, resume.checkpoint.weights, join(runDir.checkpointsDir, 'last'));
     const outcome = await runPhases({
       spec,
-      phases,
-      model: trained,
-      prefix: useCache ? undefined : prefix,
-      freeze,
+      phases: model.phases,
+      model: model.trained,
+      prefix: model.batchPrefix,
+      freeze: model.freeze,
       train: inputs.train,
       validation: inputs.validation,
-      rng,
+      rng: new Rng(resume ? resume.checkpoint.state.rng : spec.seed),
       classWeights: spec.classWeights === 'balanced' ? balancedClassWeights(inputs.train.y, dataset.classes.length) : undefined,
       transform: spec.augment ? (x, r) => augmentBatch(x as tf.Tensor4D, r, { flip: pre.channels === 3 }) : undefined,
       emit,
       onEpoch: (logs) => runDir.appendMetrics(logs),
       signal: options.signal,
-      checkpoints: { dir: runDir.checkpointsDir, specHash, onWritten: options.onCheckpoint },
+      checkpoints: { dir: runDir.checkpointsDir, specHash: runDir.specHash(), onWritten: options.onCheckpoint },
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
-    const evaluation = finalEvaluation(trained, useCache ? undefined : prefix, inputs.validation, dataset.classes, spec.batchSize);
-    await saveModelDir(model, runDir.modelDir, dataset.classes, pre);
+    const evaluation = finalEvaluation(model.trained, model.batchPrefix, inputs.validation, dataset.classes, spec.batchSize);
+    await model.save(runDir.modelDir, dataset.classes, pre);
     const result = runResult(runDir, backend.name, outcome, evaluation);
     emit({ type: 'done', result });
     return result;
   } finally {
-    inputs?.dispose();
-    disposeResume(resume);
-    rmSync(runDir.cacheDir, { recursive: true, force: true });
-    // base, model, prefix and suffix share layers; tfjs' container dispose()
-    // stops at the first layer another container already freed, so free each
-    // weight once instead.
-    disposeWeights([base, model, split?.prefix, split?.suffix, prefix]);
+    owner.release();
   }
 }
 
-function disposeWeights(models: (tf.LayersModel | undefined)[]): void {
-  const weights = new Set(models.flatMap((m) => m?.weights ?? []));
-  for (const w of weights) if (!w.read().isDisposed) w.dispose();
+function newRunDir(spec: TrainSpec, fromScratch: boolean): RunDir {
+  const runDir = RunDir.create(spec.runsDir, spec.name ?? (fromScratch ? 'scratch' : safeName(basename(spec.dataDir))));
+  runDir.writeSpec(spec);
+  return runDir;
 }
 
-/** One phase with the plan, or with `twoPhase` the head first and then the plan at lr × multiplier. */
-function planPhases(model: tf.LayersModel, spec: TrainSpec, plan: TrainSpec['train']): Phase[] {
-  const planned = resolveTrainable(model, plan);
-  if (!spec.twoPhase) return [{ name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate }];
-  const head = new Set([...planned].filter((name) => name.startsWith(HEAD_PREFIX)));
-  return [
-    { name: 'head', trainable: head, epochs: spec.twoPhase.headEpochs, learningRate: spec.learningRate },
-    { name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate * spec.twoPhase.lrMultiplier },
-  ];
+/**
+ * The trained part moves to cpu when the active backend lacks a gradient
+ * kernel it needs (backendPlan.ts). A frozen prefix run on every batch must
+ * then move too, since the loop runs both on one backend.
+ */
+async function moveToTrainingBackend(selected: RunResult['backend'], model: TrainingModel, log: (message: string, level: 'warn') => void): Promise<void> {
+  const target = trainingBackend(selected, model.trained);
+  if (!target.reason) return;
+  if (!model.batchPrefix) {
+    log(`Training on ${target.name}: ${target.reason}`, 'warn');
+    await tf.setBackend(target.name);
+  } else {
+    log(`Training on cpu: ${target.reason}, and without the feature cache the prefix runs there too`, 'warn');
+    await tf.setBackend('cpu');
+  }
 }
 
 function checkDataset(dataset: Dataset): void {
@@ -229,11 +169,15 @@ function checkDataset(dataset: Dataset): void {
   if (dataset.validation.length === 0) throw new TrainSetupError(`${dataset.root}: no validation images (raise --validation-split or add a validation/ folder)`);
 }
 
-function safeName(name: string): string {
-  return name.replace(/[^\w.-]+/g, '_').slice(0, 64) || 'run';
+/** A preprocessing that feeds the wrong size would fail deep inside the model; say so plainly instead. */
+function checkInputFits(inputShape: (number | null)[], pre: Preprocessing): void {
+  const [, h, w, c] = inputShape;
+  const got = [pre.height, pre.width, pre.channels];
+  if ([h, w, c].some((d, i) => d !== null && d !== undefined && d !== got[i])) {
+    throw new TrainSetupError(`the model takes ${h ?? '?'}×${w ?? '?'}×${c ?? '?'} images, but the preprocessing gives ${pre.height}×${pre.width}×${pre.channels}`);
+  }
 }
 
-function oneLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split('\n')[0].slice(0, 500);
+function safeName(name: string): string {
+  return name.replace(/[^\w.-]+/g, '_').slice(0, 64) || 'run';
 }

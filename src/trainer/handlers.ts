@@ -4,7 +4,6 @@ import type { TrainEvent } from '../shared/events';
 import type { ResultOf, TrainerMethod, TrainerRequest } from '../shared/protocol/trainer';
 import { loadLayersModelFromDir } from '../engine/model/load';
 import { summarizeModel } from '../engine/model/summary';
-import { attachHead, findDefaultCut, resolveTrainable } from '../engine/model/transfer';
 import { scanDataset } from '../engine/data/dataset';
 import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
 import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/resolve';
@@ -38,20 +37,6 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
         return { ...summary, defaultCut: catalogCut(model, request.params.modelDir) ?? summary.defaultCut };
       } finally {
         model.dispose();
-      }
-    }
-    case 'plan': {
-      const { modelDir, cut, train: plan } = request.params;
-      const base = await loadLayersModelFromDir(modelDir);
-      try {
-        const cutName = cut ?? catalogCut(base, modelDir) ?? findDefaultCut(base);
-        // The class count does not change which base layers train; 2 keeps the head small.
-        const full = attachHead(base, { cut: cutName, numClasses: 2, dropout: 0, seed: 0 });
-        const trainable = resolveTrainable(full, plan);
-        const trainableParams = full.layers.filter((l) => trainable.has(l.name)).reduce((n, l) => n + l.countParams(), 0);
-        return { cut: cutName, trainableLayers: [...trainable], trainableParams, totalParams: full.countParams() };
-      } finally {
-        base.dispose();
       }
     }
     case 'health': {

@@ -76,20 +76,23 @@ test('a Graph model loads as a frozen feature extractor whose features match a h
   try {
     const images = [0, 1].map((k) => Array.from({ length: 4 }, (_, y) => Array.from({ length: 4 }, (_, x) => Math.sin(1 + k * 7 + y * 4 + x))));
     const input = tf.tensor4d(images.flat(2), [2, 4, 4, 1]);
-    const features = await extractor.extract(input);
+    const [features] = await extractor.extract(input);
     input.dispose();
-    assert.deepEqual(features.shape, [2, 2]);
-    const got = (await features.array()) as number[][];
-    features.dispose();
+    // The graph runs up to its output, 'relu' (4-D); the head's global pooling then gives the hand computation's means.
+    assert.deepEqual(features.shape, [2, 3, 3, 2]);
+    const pooled = features.mean([1, 2]);
+    const got = (await pooled.array()) as number[][];
+    tf.dispose([features, pooled]);
     images.forEach((image, i) => expectedFeatures(image).forEach((v, f) => assert.ok(Math.abs(got[i][f] - v) < 1e-5, `image ${i} feature ${f}: ${got[i][f]} vs ${v}`)));
-    assert.deepEqual(extractor.featureShape, [null, 2]);
+    assert.equal(extractor.cut, 'relu');
+    assert.deepEqual(extractor.shapes, [[3, 3, 2]]);
     assert.deepEqual(extractor.inputShape, [null, 4, 4, 1]);
   } finally {
     extractor.dispose();
   }
 });
 
-test('the summary shows the signature, node count and frozen parameters', async () => {
+test('the summary shows the signature, node count, every node with its traced shape, and frozen parameters', async () => {
   const extractor = await loadGraphFeatureExtractor(writeGraphModel(), { name: 'tiny-graph' });
   try {
     const s = extractor.summary;
@@ -102,8 +105,16 @@ test('the summary shows the signature, node count and frozen parameters', async 
     assert.equal(s.totalParams, KERNEL.length);
     assert.equal(s.trainableParams, 0);
     assert.deepEqual(s.inputShape, [null, 4, 4, 1]);
-    assert.equal(s.layers.length, 1);
-    assert.equal(s.layers[0].nonTrainableParams, KERNEL.length);
+    // Every node but the constants (the weights), inputs first; the kernel counts at the conv that reads it.
+    assert.deepEqual(
+      s.layers.map((l) => [l.name, l.className, l.outputShape, l.nonTrainableParams, l.inbound]),
+      [
+        ['x', 'Placeholder', [null, 4, 4, 1], 0, []],
+        ['conv', 'Conv2D', [null, 3, 3, 2], KERNEL.length, ['x']],
+        ['relu', 'Relu', [null, 3, 3, 2], 0, ['conv']],
+      ],
+    );
+    assert.equal(s.defaultCut, 'relu', 'no classifier tail: the output is the cut');
   } finally {
     extractor.dispose();
   }
@@ -112,18 +123,25 @@ test('the summary shows the signature, node count and frozen parameters', async 
 test('a trainable head learns on the features while the graph stays frozen', async () => {
   const extractor = await loadGraphFeatureExtractor(writeGraphModel());
   try {
-    const weightBefore = await extractor.model.weights['conv/kernel'][0].data();
     // Two classes: bright images and dark images; feature 0 (positive kernel sum) separates them.
     const images = tf.tidy(() => tf.concat([tf.fill([8, 4, 4, 1], 1), tf.fill([8, 4, 4, 1], -1)]).add(tf.randomUniform([16, 4, 4, 1], -0.1, 0.1, 'float32', 3)));
     const labels = tf.oneHot(tf.tensor1d([...Array(8).fill(0), ...Array(8).fill(1)], 'int32'), 2);
-    const features = await extractor.extract(images);
+    const extractPooled = async () => {
+      const [raw] = await extractor.extract(images);
+      const pooled = raw.mean([1, 2]);
+      raw.dispose();
+      return pooled;
+    };
+    const features = await extractPooled();
+    const before = await features.data();
     const head = tf.sequential({ layers: [tf.layers.dense({ units: 2, activation: 'softmax', inputShape: [2], kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) })] });
     head.compile({ optimizer: tf.train.adam(0.1), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
     const history = await head.fit(features, labels, { epochs: 40, verbose: 0 });
     const acc = history.history.acc as number[];
     assert.equal(acc.at(-1), 1, `head accuracy ${acc.at(-1)}`);
-    assert.deepEqual(await extractor.model.weights['conv/kernel'][0].data(), weightBefore, 'graph weights unchanged');
-    tf.dispose([images, labels, features]);
+    const after = await extractPooled();
+    assert.deepEqual(await after.data(), before, 'the graph computes the same features after the head trained');
+    tf.dispose([images, labels, features, after]);
     head.dispose();
   } finally {
     extractor.dispose();

@@ -29,17 +29,23 @@ test('a real quantized MobileNetV2 Graph model downloads, validates and extracts
     const graph = extractor.summary.graph!;
     assert.equal(graph.nodeCount, module.modelTopology && (module.modelTopology as { node: unknown[] }).node.length);
     assert.deepEqual(graph.inputs.map((i) => i.shape), [[null, 224, 224, 3]]);
-    assert.deepEqual(extractor.featureShape, [null, 5]);
+    // A classifier graph: the default cut is the feature vector that feeds the final MatMul, not the 5 probabilities.
+    const cut = 'StatefulPartitionedCall/sequential/keras_layer/StatefulPartitionedCall/StatefulPartitionedCall/StatefulPartitionedCall/predict/feature_vector/SpatialSqueeze';
+    assert.equal(extractor.cut, cut);
+    assert.deepEqual(extractor.shapes, [[1792]]); // MobileNetV2 at width 1.4
+    assert.equal(extractor.summary.defaultCut, cut);
+    assert.equal(extractor.summary.layers.find((l) => l.name === cut)?.className, 'Squeeze');
+    assert.deepEqual(graph.outputs.map((o) => o.shape), [[null, 5]]);
     assert.equal(extractor.summary.trainableParams, 0);
     assert.ok(extractor.summary.totalParams > 2_000_000, `params ${extractor.summary.totalParams}`);
 
     const image = tf.randomUniform([1, 224, 224, 3], 0, 1, 'float32', 5);
-    const features = await extractor.extract(image);
+    const [features] = await extractor.extract(image);
     // Reference: tfjs loading the very same artifacts by itself.
     const reference = await tf.loadGraphModel(
       tf.io.fromMemory({ modelTopology: module.modelTopology, weightSpecs: module.weightsManifest[0].weights, weightData: Buffer.concat(module.weightsManifest[0].paths.map((p) => files[p])).buffer.slice(0) as ArrayBuffer, format: 'graph-model' }),
     );
-    const expected = reference.execute(image) as tf.Tensor;
+    const expected = reference.execute(image, cut) as tf.Tensor;
     const got = await features.data();
     const want = await expected.data();
     assert.equal(got.length, want.length);

@@ -33,19 +33,19 @@ test('a quantized Graph base is saved byte for byte and the saved folder predict
   await selectBackend({ requested: 'wasm' });
   const { dir, weights } = writeNsfwjsFolder();
   const extractor = await loadGraphFeatureExtractor(dir);
-  const width = extractor.featureShape[1];
+  const [width] = extractor.shapes[0];
   const head = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [width], kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }), name: 'ft_head_dense' })] });
   const out = join(tempDir('nsfwjs-run'), 'model');
   const pre = { height: 224, width: 224, channels: 3 as const, channelOrder: 'rgb' as const, range: { kind: 'unit' as const }, resize: 'centerCrop' as const };
   const images = tf.randomUniform([2, 224, 224, 3], 0, 1, 'float32', 11) as tf.Tensor4D;
   let saved;
   try {
-    await saveGraphFineTune(head, dir, out, ['a', 'b', 'c'], pre);
+    await saveGraphFineTune(head, { dir, cut: extractor.cut }, out, ['a', 'b', 'c'], pre);
     assert.deepEqual(readFileSync(join(out, 'base.weights.bin')), weights);
     const spec = (JSON.parse(readFileSync(join(out, 'base.json'), 'utf8')) as { weightsManifest: { weights: { quantization?: { dtype: string } }[] }[] }).weightsManifest[0].weights;
     assert.ok(spec.some((w) => w.quantization?.dtype === 'uint8'), 'quantization kept');
 
-    const features = await extractor.extract(images);
+    const [features] = await extractor.extract(images);
     const want = await (head.predict(features) as tf.Tensor).data();
     features.dispose();
     saved = await loadClassifier(out);

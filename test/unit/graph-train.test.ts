@@ -13,8 +13,8 @@ import type { TrainEvent } from '../../src/shared/events';
 import type { TrainSpecInput } from '../../src/shared/trainSpec';
 import { runTraining, resumeTraining } from '../../src/engine/runTraining';
 import { classifyImages } from '../../src/engine/classify';
-import { GRAPH_HEAD_ONLY } from '../../src/engine/graphTraining';
-import { extractGraphFeatures } from '../../src/engine/graph/features';
+import { GRAPH_HEAD_ONLY } from '../../src/engine/pipeline/graphSource';
+import { prepareInputs } from '../../src/engine/train/inputs';
 import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
 import { scanDataset } from '../../src/engine/data/dataset';
 import { tf } from '../../src/engine/tf';
@@ -147,7 +147,7 @@ test('features are the same whatever the decode chunk; an undecodable image is s
   try {
     const run = async (decodeChunk: number) => {
       const warnings: string[] = [];
-      const f = await extractGraphFeatures(dataset, { extractor, pre: { ...PRE, resize: 'centerCrop' }, batchSize: 4, cacheDir: tempDir('graph-chunk-cache'), decodeChunk, emit: (e) => e.type === 'log' && warnings.push(e.message) });
+      const f = await prepareInputs({ dataset, extractor, pre: { ...PRE, resize: 'centerCrop' }, batchSize: 4, cacheDir: tempDir('graph-chunk-cache'), decodeChunk, emit: (e) => e.type === 'log' && warnings.push(e.message) });
       const all = (s: { size: number; batch(i: number[]): tf.Tensor[] }) => {
         const [t] = s.batch(Array.from({ length: s.size }, (_, i) => i));
         const v = Array.from(t.dataSync());
@@ -170,10 +170,10 @@ test('features are the same whatever the decode chunk; an undecodable image is s
   }
 });
 
-test('the VS Code trainer opens a Graph model folder and trains it as the extension asks (plan head, no cut)', async () => {
+test('the VS Code trainer opens a Graph model folder and trains it as the extension asks (plan head, the tree\'s cut)', async () => {
   const summary = await handle({ id: 1, method: 'summarize', params: { modelDir: graph.dir } }, () => {});
   assert.equal((summary as { format: string }).format, 'graph');
-  const trainSpec = TrainSpecSchema.parse({ ...spec({ epochs: 2 }), train: 'head', backend: 'cpu' });
+  const trainSpec = TrainSpecSchema.parse({ ...spec({ epochs: 2 }), train: 'head', cut: 'features', backend: 'cpu' });
   const events: TrainEvent[] = [];
   const result = await handle({ id: 2, method: 'train', params: { spec: trainSpec } }, (e) => events.push(e));
   assert.ok(TrainerResultSchemas.train.safeParse(result).success);
@@ -181,15 +181,15 @@ test('the VS Code trainer opens a Graph model folder and trains it as the extens
   assert.ok(events.some((e) => e.type === 'done'));
 });
 
-test('plans that would train the graph, a cut, or augmentation are refused in one line, before a run folder exists', async () => {
+test('plans that would train the graph, a cut it cannot take, or augmentation are refused in one line, before a run folder exists', async () => {
   const cases: [Partial<TrainSpecInput>, RegExp][] = [
     [{ train: 'all' }, new RegExp(`^${GRAPH_HEAD_ONLY} \\(use --train head\\)$`)],
     [{ train: 'top:2' }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
     [{ train: ['features'] }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
     [{ twoPhase: { headEpochs: 1, lrMultiplier: 0.1 } }, new RegExp(`^${GRAPH_HEAD_ONLY}`)],
-    [{ cut: 'proj' }, /^graph models have no cut layer: .*\(drop --cut proj\)$/],
+    [{ cut: 'flat/shape' }, /^unknown cut node 'flat\/shape'; did you mean 'flat'/],
     [{ augment: true }, /^augmentation is not supported for graph models/],
-    [{ preprocessing: { height: 8, width: 8, channels: 1, channelOrder: 'rgb', range: { kind: 'unit' }, resize: 'stretch' } }, /^the graph model takes 12×12×1 images, but the preprocessing gives 8×8×1$/],
+    [{ preprocessing: { height: 8, width: 8, channels: 1, channelOrder: 'rgb', range: { kind: 'unit' }, resize: 'stretch' } }, /^the model takes 12×12×1 images, but the preprocessing gives 8×8×1$/],
   ];
   for (const [overrides, message] of cases) {
     const runsDir = tempDir('graph-refused');

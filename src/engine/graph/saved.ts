@@ -4,6 +4,7 @@
 //   model.json + weights.bin          the trained head, a plain Layers model that takes features
 //   base.json + base.weights.bin      a copy of the frozen Graph model (TF.js graph-model format)
 //   labels.json, preprocessing.json   as for every fine-tuned model
+// base.json records the node the graph runs up to (the run's cut).
 // A copy rather than a pointer: the cache entry it came from may be evicted
 // or re-downloaded, and a run folder must keep working on its own.
 import { existsSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import type { Preprocessing } from '../../shared/preprocessing';
 import { tf } from '../tf';
 import { validateGraphModelDir } from '../model/graphArtifacts';
-import { loadGraphFeatureExtractor } from '../model/graphModel';
+import { CUT_METADATA_KEY, loadGraphFeatureExtractor } from '../model/graphModel';
 import { loadLayersModelFromDir } from '../model/load';
 import { classifierMetadataFiles, layersModelFiles } from '../run/saveModel';
 import { writeDirAtomicSync } from '../run/atomic';
@@ -29,22 +30,22 @@ export function isGraphFineTune(modelDir: string): boolean {
  * validating loader (never copied file by file), so only what was checked
  * reaches the run folder, in one shard.
  */
-export async function saveGraphFineTune(head: tf.LayersModel, graphDir: string, dir: string, labels: string[], preprocessing: Preprocessing): Promise<void> {
+export async function saveGraphFineTune(head: tf.LayersModel, base: { dir: string; cut: string }, dir: string, labels: string[], preprocessing: Preprocessing): Promise<void> {
   const headFiles = await layersModelFiles(head);
-  const base = await validateGraphModelDir(graphDir);
+  const graph = await validateGraphModelDir(base.dir);
   const baseJson = {
     format: 'graph-model',
     convertedBy: 'finetune-studio (frozen base of a fine-tuned model)',
-    modelTopology: base.modelTopology,
-    weightsManifest: [{ paths: [BASE_WEIGHTS_BIN], weights: base.weightSpecs }],
-    ...(base.signature ? { signature: base.signature } : {}),
-    ...(base.userDefinedMetadata ? { userDefinedMetadata: base.userDefinedMetadata } : {}),
-    ...(base.modelInitializer ? { modelInitializer: base.modelInitializer } : {}),
+    modelTopology: graph.modelTopology,
+    weightsManifest: [{ paths: [BASE_WEIGHTS_BIN], weights: graph.weightSpecs }],
+    ...(graph.signature ? { signature: graph.signature } : {}),
+    userDefinedMetadata: { ...graph.userDefinedMetadata, [CUT_METADATA_KEY]: base.cut },
+    ...(graph.modelInitializer ? { modelInitializer: graph.modelInitializer } : {}),
   };
   writeDirAtomicSync(dir, {
     ...headFiles,
     [BASE_JSON]: JSON.stringify(baseJson),
-    [BASE_WEIGHTS_BIN]: new Uint8Array(base.weightData),
+    [BASE_WEIGHTS_BIN]: new Uint8Array(graph.weightData),
     ...classifierMetadataFiles(labels, preprocessing),
   });
 }
@@ -57,7 +58,7 @@ export interface LoadedClassifier {
   dispose(): void;
 }
 
-/** Loads a fine-tuned model folder: a Layers model, or (with base.json) Graph extractor → head. */
+/** Loads a fine-tuned model folder: a Layers model, or (with base.json) Graph extractor, run up to its recorded cut → head. */
 export async function loadClassifier(modelDir: string): Promise<LoadedClassifier> {
   const head = await loadLayersModelFromDir(modelDir);
   const shape = head.outputs[0].shape;
@@ -78,9 +79,9 @@ export async function loadClassifier(modelDir: string): Promise<LoadedClassifier
     predict: async (x) => {
       const features = await ex.extract(x);
       try {
-        return head.predict(features) as tf.Tensor2D;
+        return head.predict(features[0]) as tf.Tensor2D;
       } finally {
-        features.dispose();
+        tf.dispose(features);
       }
     },
     dispose: () => {

@@ -6,8 +6,10 @@
 import { tf } from '../tf';
 import type { ModelSummary } from '../../shared/summary';
 import { ModelFileError, oneLine, type ModelCaps } from './modelFileError';
-import { elementCount } from './manifest';
 import { validateGraphModelDir, type ValidatedGraphArtifacts } from './graphArtifacts';
+import { defaultGraphCut, graphNodes, graphSummary, nodeName, paramsUpTo } from './graphNodes';
+import { LayerChoiceError, unknownLayerError } from './head';
+import type { FeatureExtractor } from './extractor';
 
 type Shape = (number | null)[];
 type Signature = NonNullable<ModelSummary['graph']>;
@@ -67,36 +69,6 @@ function signatureOf(model: tf.GraphModel, nodeCount: number): Signature {
   return { inputs: info(model.inputs), outputs: info(model.outputs), nodeCount };
 }
 
-/** The Graph model as the tree and dashboard show it: one frozen row, with its signature and node count. */
-export function summarizeGraphModel(model: tf.GraphModel, artifacts: ValidatedGraphArtifacts, name: string): ModelSummary {
-  const graph = signatureOf(model, artifacts.nodeCount);
-  const params = artifacts.weightSpecs.reduce((sum, spec) => sum + elementCount(spec.shape), 0);
-  const output = graph.outputs[0]?.shape ?? [];
-  return {
-    name,
-    format: 'graph',
-    layers: [
-      {
-        name,
-        className: 'GraphModel',
-        path: [],
-        outputShape: graph.outputs.length > 1 ? graph.outputs.map((o) => o.shape) : output,
-        trainableParams: 0,
-        nonTrainableParams: params,
-        inbound: [],
-        config: { nodes: artifacts.nodeCount, ops: artifacts.ops.length, frozen: true },
-        hasWeights: params > 0,
-        index: 0,
-      },
-    ],
-    totalParams: params,
-    trainableParams: 0,
-    inputShape: graph.inputs[0]?.shape ?? [],
-    defaultCut: null,
-    graph,
-  };
-}
-
 /** Builds the GraphModel from validated bytes; tfjs reads nothing from disk itself. */
 export async function graphModelFromArtifacts(artifacts: ValidatedGraphArtifacts): Promise<tf.GraphModel> {
   const handler: tf.io.IOHandler = {
@@ -117,31 +89,29 @@ export async function graphModelFromArtifacts(artifacts: ValidatedGraphArtifacts
   }
 }
 
-export interface GraphFeatureExtractor {
-  model: tf.GraphModel;
+export interface GraphFeatureExtractor extends FeatureExtractor {
+  /** Every node, grouped by name scope, with traced output shapes; `defaultCut` is the node feeding the classifier. */
   summary: ModelSummary;
   /** Input shape with null for the batch (and any free) dimension. */
   inputShape: Shape;
-  /** Shape of `extract`'s result: [null, features]. */
-  featureShape: [null, number];
-  /** Frozen forward pass: images [batch, h, w, c] → features [batch, n]; 4-D outputs are global-average-pooled. */
-  extract(images: tf.Tensor): Promise<tf.Tensor2D>;
+  /** The node the graph runs up to. */
+  cut: string;
+  /** Weights the graph reads up to the cut. */
+  frozenParams: number;
   dispose(): void;
 }
 
-function toFeatures(output: tf.Tensor): tf.Tensor2D {
-  return tf.tidy(() => {
-    const pooled = output.rank === 4 ? output.mean([1, 2]) : output;
-    return pooled.reshape([pooled.shape[0], -1]) as tf.Tensor2D;
-  });
-}
+/** The saved base of a fine-tuned Graph model records its cut here (graph/saved.ts). */
+export const CUT_METADATA_KEY = 'finetuneCut';
 
 /**
- * Validates and loads a Graph model folder as a frozen feature extractor.
- * Unsupported ops are refused before anything is evaluated; then one zero
- * image goes through to learn the feature size the head will take.
+ * Validates and loads a Graph model folder as a frozen feature extractor run
+ * up to `cut` (by default the cut the folder records, else the node feeding
+ * the final classifier). Unsupported ops are refused before anything is
+ * evaluated; then one zero image is traced through every node, for the
+ * summary's shapes and to check that the cut gives a 2-D or 4-D output.
  */
-export async function loadGraphFeatureExtractor(dir: string, options: { caps?: Partial<ModelCaps>; name?: string } = {}): Promise<GraphFeatureExtractor> {
+export async function loadGraphFeatureExtractor(dir: string, options: { cut?: string; caps?: Partial<ModelCaps>; name?: string } = {}): Promise<GraphFeatureExtractor> {
   const artifacts = await validateGraphModelDir(dir, options.caps);
   const model = await graphModelFromArtifacts(artifacts);
   try {
@@ -150,47 +120,74 @@ export async function loadGraphFeatureExtractor(dir: string, options: { caps?: P
       const list = unsupported.map((u) => `${u.op} (${u.reason})`).join(', ');
       throw new ModelFileError(artifacts.modelJsonPath, `unsupported op${unsupported.length > 1 ? 's' : ''}: ${list}; the model was not run`);
     }
-    const summary = summarizeGraphModel(model, artifacts, options.name ?? artifacts.dir.split(/[\\/]/).pop() ?? 'graph');
-    const input = summary.graph!.inputs[0];
-    if (!input || summary.graph!.inputs.length !== 1) {
-      throw new ModelFileError(artifacts.modelJsonPath, `has ${summary.graph!.inputs.length} inputs; a feature extractor takes exactly one image tensor`);
+    const signature = signatureOf(model, artifacts.nodeCount);
+    const input = signature.inputs[0];
+    if (!input || signature.inputs.length !== 1) {
+      throw new ModelFileError(artifacts.modelJsonPath, `has ${signature.inputs.length} inputs; a feature extractor takes exactly one image tensor`);
     }
-    const outputName = model.outputNodes[0];
     const dynamic = artifacts.ops.some((op) => ASYNC_OPS.has(op));
-    let rawShape: number[] = [];
-    const run = async (images: tf.Tensor): Promise<tf.Tensor2D> => {
-      const raw = (dynamic ? await model.executeAsync(images, outputName) : model.execute(images, outputName)) as tf.Tensor;
-      rawShape = raw.shape;
-      try {
-        return toFeatures(raw);
-      } finally {
-        raw.dispose();
-      }
+    const execute = async (images: tf.Tensor, outputs: string[]): Promise<tf.Tensor[]> => {
+      const out = dynamic ? await model.executeAsync(images, outputs) : model.execute(images, outputs);
+      return Array.isArray(out) ? out : [out];
     };
+    const nodes = graphNodes(artifacts);
     const probeShape = input.shape.map((d, i) => (d === null ? (i === 0 ? 1 : fail(artifacts.modelJsonPath, input.shape)) : d));
-    const probe = tf.zeros(probeShape, input.dtype === 'int32' ? 'int32' : 'float32');
-    const features = await run(probe).finally(() => probe.dispose());
-    const width = features.shape[1];
-    features.dispose();
-    // Graphs rarely record their output shapes; the probe's answer fills them in for the summary.
-    const output = summary.graph!.outputs[0];
-    if (output && output.shape.length === 0) {
-      output.shape = [null, ...rawShape.slice(1)];
-      const outputs = summary.graph!.outputs;
-      summary.layers[0].outputShape = outputs.length > 1 ? outputs.map((o) => o.shape) : output.shape;
+    const probe = () => tf.zeros(probeShape, input.dtype === 'int32' ? 'int32' : 'float32');
+    const shapes = await traceShapes(nodes.map((n) => n.name), probe, execute);
+    // Graphs rarely record their output shapes; the trace fills them in.
+    for (const o of signature.outputs) {
+      const traced = shapes.get(nodeName(o.name) ?? o.name);
+      if (o.shape.length === 0 && traced) o.shape = [null, ...traced.slice(1)];
     }
+    const recorded = artifacts.userDefinedMetadata?.[CUT_METADATA_KEY];
+    const defaultCut = typeof recorded === 'string' ? recorded : defaultGraphCut(nodes, nodeName(model.outputNodes[0]) ?? model.outputNodes[0]);
+    const name = options.name ?? artifacts.dir.split(/[\\/]/).pop() ?? 'graph';
+    const summary = graphSummary(artifacts, nodes, shapes, { name, signature, defaultCut });
+    const cut = options.cut ?? defaultCut;
+    if (!shapes.has(cut) && nodes.some((n) => n.name === cut)) {
+      for (const [node, shape] of await traceShapes([cut], probe, execute)) shapes.set(node, shape);
+    }
+    const cutShape = checkCut(nodes.map((n) => n.name), shapes, cut);
     return {
-      model,
       summary,
       inputShape: input.shape,
-      featureShape: [null, width],
-      extract: run,
+      cut,
+      frozenParams: paramsUpTo(nodes, cut),
+      shapes: [cutShape.slice(1)],
+      extract: (images) => execute(images, [cut]),
       dispose: () => model.dispose(),
     };
   } catch (e) {
     model.dispose();
     throw e;
   }
+}
+
+/** One zero image through the graph, every node an output: each node's output shape (batch 1). Nodes the trace cannot reach stay unknown. */
+async function traceShapes(names: string[], probe: () => tf.Tensor, execute: (images: tf.Tensor, outputs: string[]) => Promise<tf.Tensor[]>): Promise<Map<string, number[]>> {
+  const shapes = new Map<string, number[]>();
+  const images = probe();
+  try {
+    const outputs = await execute(images, names);
+    outputs.forEach((t, i) => shapes.set(names[i], t.shape));
+    tf.dispose(outputs);
+  } catch {
+    // Some graphs cannot return every node (e.g. inside control flow); the output alone is still traced for the cut check.
+  } finally {
+    images.dispose();
+  }
+  return shapes;
+}
+
+/** The cut must be a node with a traced 2-D or 4-D output: what a dense head or global pooling takes. */
+function checkCut(names: string[], shapes: Map<string, number[]>, cut: string): number[] {
+  if (!names.includes(cut)) throw unknownLayerError('cut node', cut, names);
+  const shape = shapes.get(cut);
+  if (!shape) throw new LayerChoiceError(`cut node '${cut}': its output shape could not be traced; choose another node`);
+  if (shape.length !== 2 && shape.length !== 4) {
+    throw new LayerChoiceError(`cut node '${cut}' has a ${shape.length}-D output ${JSON.stringify([null, ...shape.slice(1)]).replace(/null/g, 'None')}; choose a node with a 2-D or 4-D output`);
+  }
+  return shape;
 }
 
 function fail(file: string, shape: Shape): never {

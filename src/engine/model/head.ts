@@ -48,29 +48,50 @@ function freeName(base: tf.LayersModel, stem: string): string {
 }
 
 /** base[..cut] + (global pooling if 4-D) + dropout + dense(numClasses, softmax). Shares the base's weights. */
-export function attachHead(base: tf.LayersModel, options: { cut: string; numClasses: number; dropout: number; seed: number }): tf.LayersModel {
-  const { cut, numClasses, dropout, seed } = options;
-  if (!Number.isInteger(numClasses) || numClasses < 2) throw new LayerChoiceError(`a classifier needs at least 2 classes, got ${numClasses}`);
+export function attachHead(base: tf.LayersModel, options: HeadOptions & { cut: string }): tf.LayersModel {
+  const { cut } = options;
   const graph = modelGraph(base);
   const node = graph.find((n) => n.layer.name === cut);
   if (!node) throw unknownLayerError('cut layer', cut, graph.map((n) => n.layer.name));
   if (node.outputs.length !== 1) throw new LayerChoiceError(`cut layer '${cut}' has ${node.outputs.length} outputs; choose a layer with one`);
-  let x = node.outputs[0];
+  const out = appendHead(node.outputs[0], options, (stem) => freeName(base, stem));
+  return tf.model({ inputs: base.inputs, outputs: out, name: `${base.name}_finetune` });
+}
+
+/**
+ * The same head alone, on an input of the cut's activation shape: for a
+ * frozen front that is not a Layers model (a Graph model run up to a node).
+ */
+export function headModel(featureShape: number[], options: HeadOptions): tf.LayersModel {
+  const input = tf.input({ shape: featureShape, name: `${HEAD_PREFIX}features` });
+  const out = appendHead(input, options, (stem) => `${HEAD_PREFIX}${stem}`);
+  return tf.model({ inputs: input, outputs: out, name: `${HEAD_PREFIX}model` });
+}
+
+export interface HeadOptions {
+  numClasses: number;
+  dropout: number;
+  seed: number;
+}
+
+function appendHead(features: tf.SymbolicTensor, options: HeadOptions, name: (stem: string) => string): tf.SymbolicTensor {
+  const { numClasses, dropout, seed } = options;
+  if (!Number.isInteger(numClasses) || numClasses < 2) throw new LayerChoiceError(`a classifier needs at least 2 classes, got ${numClasses}`);
+  let x = features;
   if (x.rank === 4) {
-    x = tf.layers.globalAveragePooling2d({ name: freeName(base, 'pool') }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.globalAveragePooling2d({ name: name('pool') }).apply(x) as tf.SymbolicTensor;
   } else if (x.rank !== 2) {
-    x = tf.layers.flatten({ name: freeName(base, 'flatten') }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers.flatten({ name: name('flatten') }).apply(x) as tf.SymbolicTensor;
   }
-  x = tf.layers.dropout({ rate: dropout, seed, name: freeName(base, 'dropout') }).apply(x) as tf.SymbolicTensor;
-  const out = tf.layers
+  x = tf.layers.dropout({ rate: dropout, seed, name: name('dropout') }).apply(x) as tf.SymbolicTensor;
+  return tf.layers
     .dense({
       units: numClasses,
       activation: 'softmax',
       // Seeded, so a rerun with the same seed starts from the same head.
       kernelInitializer: tf.initializers.glorotUniform({ seed }),
       biasInitializer: 'zeros',
-      name: freeName(base, 'dense'),
+      name: name('dense'),
     })
     .apply(x) as tf.SymbolicTensor;
-  return tf.model({ inputs: base.inputs, outputs: out, name: `${base.name}_finetune` });
 }

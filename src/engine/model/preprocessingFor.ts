@@ -2,12 +2,10 @@
 // shared feature pass must decode images exactly alike.
 import type { Preprocessing } from '../../shared/preprocessing';
 import type { TrainSpec } from '../../shared/trainSpec';
-import type { tf } from '../tf';
 import { readModelPreprocessing } from '../run/saveModel';
 import { catalogEntryForDir } from '../sources/catalogDefaults';
-import { defaultPreprocessing } from './transfer';
 
-/** The spec's, then the model folder's preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the input shape. */
-export function preprocessingFor(spec: Pick<TrainSpec, 'preprocessing' | 'modelDir'>, base: tf.LayersModel): Preprocessing {
-  return spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? defaultPreprocessing(base);
+/** The spec's, then the model folder's preprocessing.json, then the catalog's (a downloaded model has none), then `guess` (from the model itself). */
+export function preprocessingFor(spec: Pick<TrainSpec, 'preprocessing' | 'modelDir'>, guess: () => Preprocessing): Preprocessing {
+  return spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? guess();
 }

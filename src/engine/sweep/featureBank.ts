@@ -11,6 +11,7 @@ import type { TrainEvent } from '../../shared/events';
 import { tf } from '../tf';
 import type { Sample } from '../data/dataset';
 import { foldBatchNorm } from '../model/foldBatchNorm';
+import { layersExtractor } from '../model/extractor';
 import { modelGraph } from '../model/graph';
 import { DEFAULT_CACHE_BUDGET_BYTES, extractInto } from '../train/featureCache';
 import { DECODE_CHUNK, decodeOnly, progressReporter } from '../train/inputs';
@@ -99,7 +100,7 @@ export class FeatureBank implements PrecomputedFeatures {
         const { x, samples: kept } = await decodeOnly(samples.slice(start, start + DECODE_CHUNK), options);
         try {
           for (const s of kept) rowOf.set(s.file, rowOf.size);
-          await extractInto(folded, x, fan, { batchSize: options.batchSize, signal: options.signal, onProgress: (done) => progress(start + done, samples.length) });
+          await extractInto(layersExtractor(folded), x, fan, { batchSize: options.batchSize, signal: options.signal, onProgress: (done) => progress(start + done, samples.length) });
         } finally {
           x.dispose();
         }

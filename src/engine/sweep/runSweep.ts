@@ -15,6 +15,7 @@ import { loadLayersModelFromDir } from '../model/load';
 import { detectModelFormat } from '../sources/resolve';
 import { scanDataset, type Dataset } from '../data/dataset';
 import { preprocessingFor } from '../model/preprocessingFor';
+import { defaultPreprocessing } from '../model/transfer';
 import { TrainSetupError } from '../train/errors';
 import { autoCuts } from './autoCuts';
 import { expandGrid } from './grid';
@@ -190,7 +191,7 @@ async function sharedPass(sweep: SweepDir, record: SweepFile, env: Env, dataset:
   if (layers.length === 0) return null;
   const samples = [...dataset.train, ...dataset.validation];
   const bank = await FeatureBank.build(env.model, layers, samples, {
-    pre: preprocessingFor(base, env.model),
+    pre: preprocessingFor(base, () => defaultPreprocessing(env.model)),
     batchSize: base.batchSize,
     cacheDir: join(sweep.dir, 'cache'),
     cacheBudgetBytes: options.cacheBudgetBytes,

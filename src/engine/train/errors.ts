@@ -22,3 +22,9 @@ export class NonFiniteLossError extends Error {
     super(`training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch}; try a lower learning rate (checkpoints from earlier epochs are untouched)`);
   }
 }
+
+/** The first line of an error's message, for one-line reports. */
+export function errorLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0].slice(0, 500);
+}

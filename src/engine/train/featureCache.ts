@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { tf } from '../tf';
 import { DiskStore, elementsOf, MemoryStore, type GrowableSource, type TensorSource } from './source';
-import { runPrefix } from './evaluate';
+import { layersExtractor, type FeatureExtractor } from '../model/extractor';
 
 /** Keep cached activations in memory up to this many bytes (both splits together); beyond it they go to disk. */
 export const DEFAULT_CACHE_BUDGET_BYTES = 1024 ** 3;
@@ -21,34 +21,34 @@ export interface FeatureCacheOptions extends Omit<ExtractOptions, 'onProgress'> 
   onProgress?: (done: number, total: number) => void;
 }
 
-/** One example's activation shapes at the freeze boundary, one per prefix output. */
-export function featureShapes(prefix: tf.LayersModel): number[][] {
-  return prefix.outputs.map((o) => o.shape.slice(1) as number[]);
-}
-
 /** Bytes the cache needs for `examples` images. */
-export function cacheBytes(prefix: tf.LayersModel, examples: number): number {
-  return featureShapes(prefix).reduce((sum, s) => sum + elementsOf(s) * 4, 0) * examples;
+export function cacheBytes(extractor: FeatureExtractor, examples: number): number {
+  return extractor.shapes.reduce((sum, s) => sum + elementsOf(s) * 4, 0) * examples;
 }
 
 /** An empty store for up to `capacity` examples' activations: memory when `inMemory`, else files in `dir`. */
-export function createFeatureStore(prefix: tf.LayersModel, capacity: number, inMemory: boolean, dir: string, name: string): GrowableSource {
-  const shapes = featureShapes(prefix);
+export function createFeatureStore(extractor: FeatureExtractor, capacity: number, inMemory: boolean, dir: string, name: string): GrowableSource {
+  const shapes = extractor.shapes;
   return inMemory ? new MemoryStore(shapes, capacity) : new DiskStore(shapes.map((_, i) => join(dir, `${name}-${i}.f32`)), shapes);
 }
 
 /**
- * Runs the frozen prefix (inference mode, in batches) over every example of
- * `pixels` and appends the activations to `store`, in order. Called chunk by
- * chunk, so only one chunk of decoded pixels is ever in memory.
+ * Runs the frozen extractor (inference mode, in batches) over every example
+ * of `pixels` and appends the activations to `store`, in order. Called chunk
+ * by chunk, so only one chunk of decoded pixels is ever in memory.
  */
-export async function extractInto(prefix: tf.LayersModel, pixels: TensorSource, store: GrowableSource, options: ExtractOptions): Promise<void> {
+export async function extractInto(extractor: FeatureExtractor, pixels: TensorSource, store: GrowableSource, options: ExtractOptions): Promise<void> {
   for (let start = 0; start < pixels.size; start += options.batchSize) {
     if (options.signal?.aborted) throw new DOMException('Feature extraction cancelled', 'AbortError');
     const indices = Array.from({ length: Math.min(options.batchSize, pixels.size - start) }, (_, i) => start + i);
-    const outputs = tf.tidy(() => runPrefix(prefix, pixels.batch(indices)));
-    const rows = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
-    tf.dispose(outputs);
+    const images = pixels.batch(indices);
+    const outputs = await extractor.extract(images[0]).finally(() => tf.dispose(images));
+    let rows: Float32Array[];
+    try {
+      rows = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
+    } finally {
+      tf.dispose(outputs);
+    }
     store.append(rows, indices.length);
     options.onProgress?.(start + indices.length);
   }
@@ -64,15 +64,16 @@ export async function buildFeatureCache(
   sources: { name: string; pixels: TensorSource }[],
   options: FeatureCacheOptions,
 ): Promise<GrowableSource[]> {
+  const extractor = layersExtractor(prefix);
   const total = sources.reduce((sum, s) => sum + s.pixels.size, 0);
-  const inMemory = cacheBytes(prefix, total) <= (options.budgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+  const inMemory = cacheBytes(extractor, total) <= (options.budgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
   const stores: GrowableSource[] = [];
   let before = 0;
   try {
     for (const { name, pixels } of sources) {
-      const store = createFeatureStore(prefix, pixels.size, inMemory, options.dir, name);
+      const store = createFeatureStore(extractor, pixels.size, inMemory, options.dir, name);
       stores.push(store);
-      await extractInto(prefix, pixels, store, { ...options, onProgress: (done) => options.onProgress?.(before + done, total) });
+      await extractInto(extractor, pixels, store, { ...options, onProgress: (done) => options.onProgress?.(before + done, total) });
       before += pixels.size;
     }
   } catch (err) {

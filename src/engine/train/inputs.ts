@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { TrainEvent } from '../../shared/events';
 import type { Preprocessing } from '../../shared/preprocessing';
-import { tf } from '../tf';
+import type { FeatureExtractor } from '../model/extractor';
 import { decodeSamples, type Dataset, type Sample } from '../data/dataset';
 import { cacheBytes, createFeatureStore, DEFAULT_CACHE_BUDGET_BYTES, extractInto } from './featureCache';
 import type { LabelledSource } from './loop';
@@ -16,8 +16,10 @@ export interface PreparedInputs {
   dispose(): void;
 }
 
-/** What decoding and caching need, on the Layers path and the Graph one (graph/features.ts) alike. */
-export interface DecodeCacheOptions {
+export interface PrepareOptions {
+  dataset: Dataset;
+  /** The frozen front to run once per image (the feature cache); without it the sources hold pixels. */
+  extractor?: FeatureExtractor;
   pre: Preprocessing;
   batchSize: number;
   cacheDir: string;
@@ -26,27 +28,20 @@ export interface DecodeCacheOptions {
   decodeChunk?: number;
   emit: (event: TrainEvent) => void;
   signal?: AbortSignal;
-}
-
-export interface PrepareOptions extends DecodeCacheOptions {
-  dataset: Dataset;
-  split: { prefix: tf.LayersModel } | null;
-  /** Run the prefix once now and train on its activations. */
-  useCache: boolean;
-  /** With useCache: activations someone already computed (a sweep's shared pass), tried before running the prefix. */
+  /** With an extractor: activations someone already computed (a sweep's shared pass), tried before running it. */
   precomputed?: { features: PrecomputedFeatures; outputs: string[] };
 }
 
 /**
  * Activations computed outside the run: a sweep runs the frozen network once
- * for all its members (sweep/featureBank.ts) and each member looks its
- * boundary up here instead of running its own prefix.
+ * for all its members (sweep/featureBank.ts), and each member looks its
+ * boundary up here instead of running its own extractor.
  */
 export interface PrecomputedFeatures {
   /**
-   * Activations at `outputs` (the prefix's output layer names) for `samples`,
-   * in order, without the files that failed to decode; undefined when not
-   * held. Disposing the source does not free the holder's memory.
+   * Activations at `outputs` (the boundary's layer names) for `samples`, in
+   * order, without the files that failed to decode; undefined when not held.
+   * Disposing the source does not free the holder's memory.
    */
   lookup(outputs: string[], samples: Sample[]): { x: TensorSource; samples: Sample[] } | undefined;
 }
@@ -57,9 +52,10 @@ interface Prepared {
 }
 
 /**
- * Decodes the train and validation images. With the feature cache, images are
- * decoded a chunk at a time and run through the frozen prefix right away, so
- * only activations are kept. Files that fail to decode are skipped with a
+ * Decodes the train and validation images. With an extractor (the feature
+ * cache), images are decoded a chunk at a time and run through the frozen
+ * front right away, so only activations are kept: the one decode-and-extract
+ * path for every kind of model. Files that fail to decode are skipped with a
  * warning; they never abort the run.
  */
 export async function prepareInputs(options: PrepareOptions): Promise<PreparedInputs> {
@@ -71,11 +67,11 @@ export async function prepareInputs(options: PrepareOptions): Promise<PreparedIn
   const prepared: Prepared[] = [];
   try {
     for (const [name, samples] of [['train', dataset.train], ['validation', dataset.validation]] as const) {
-      const shared = options.useCache ? options.precomputed?.features.lookup(options.precomputed.outputs, samples) : undefined;
+      const shared = options.extractor ? options.precomputed?.features.lookup(options.precomputed.outputs, samples) : undefined;
       const one = shared
         ? shared
-        : options.useCache && options.split
-        ? await decodeAndExtract(name, samples, options.split.prefix, options, total, counters, decodeProgress, featureProgress)
+        : options.extractor
+        ? await decodeAndExtract(name, samples, options.extractor, options, total, counters, decodeProgress, featureProgress)
         : await decodeOnly(samples, options, (done) => decodeProgress(counters.decoded + done, total)).then((p) => ((counters.decoded += samples.length), p));
       prepared.push(one);
     }
@@ -96,7 +92,7 @@ export async function prepareInputs(options: PrepareOptions): Promise<PreparedIn
 }
 
 /** Decodes `samples` into one pixel source; files that fail are skipped with a warning (the returned samples say which remain). */
-export async function decodeOnly(samples: Sample[], options: Pick<DecodeCacheOptions, 'pre' | 'signal' | 'emit'>, onProgress?: (done: number) => void): Promise<Prepared> {
+export async function decodeOnly(samples: Sample[], options: Pick<PrepareOptions, 'pre' | 'signal' | 'emit'>, onProgress?: (done: number) => void): Promise<Prepared> {
   const { pre } = options;
   const decoded = await decodeSamples(samples, pre, { signal: options.signal, onProgress });
   warnSkipped(decoded.skipped, options.emit);
@@ -106,16 +102,16 @@ export async function decodeOnly(samples: Sample[], options: Pick<DecodeCacheOpt
 async function decodeAndExtract(
   name: string,
   samples: Sample[],
-  prefix: tf.LayersModel,
+  extractor: FeatureExtractor,
   options: PrepareOptions,
   total: number,
   counters: { decoded: number; extracted: number },
   decodeProgress: (done: number, total: number) => void,
   featureProgress: (done: number, total: number) => void,
 ): Promise<Prepared> {
-  const inMemory = cacheBytes(prefix, total) <= (options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
+  const inMemory = cacheBytes(extractor, total) <= (options.cacheBudgetBytes ?? DEFAULT_CACHE_BUDGET_BYTES);
   if (!inMemory) mkdirSync(options.cacheDir, { recursive: true });
-  const store = createFeatureStore(prefix, samples.length, inMemory, options.cacheDir, name);
+  const store = createFeatureStore(extractor, samples.length, inMemory, options.cacheDir, name);
   const kept: Sample[] = [];
   try {
     const size = options.decodeChunk ?? DECODE_CHUNK;
@@ -125,7 +121,7 @@ async function decodeAndExtract(
       counters.decoded += chunk.length;
       kept.push(...pixels.samples);
       const base = counters.extracted;
-      await extractInto(prefix, pixels.x, store, { batchSize: options.batchSize, signal: options.signal, onProgress: (done) => featureProgress(base + done, total) });
+      await extractInto(extractor, pixels.x, store, { batchSize: options.batchSize, signal: options.signal, onProgress: (done) => featureProgress(base + done, total) });
       counters.extracted += chunk.length; // skipped files count as done
       featureProgress(counters.extracted, total);
       pixels.x.dispose();
@@ -137,7 +133,7 @@ async function decodeAndExtract(
   return { x: store, samples: kept };
 }
 
-export function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: TrainEvent) => void): void {
+function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: TrainEvent) => void): void {
   for (const s of skipped) emit({ type: 'log', level: 'warn', message: `Skipped ${s.file}: ${s.reason}` });
 }
 

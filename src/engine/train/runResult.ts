@@ -1,6 +1,4 @@
-// What both orchestrators (Layers models in runTraining.ts, Graph models in
-// graphTraining.ts) share at the end of a run: the resume point they may have
-// started from, and the RunResult they report.
+// The resume point a run may start from, and the RunResult it reports.
 import type { RunResult } from '../../shared/events';
 import type { BackendName } from '../../shared/trainSpec';
 import { tf } from '../tf';

@@ -5,19 +5,11 @@
 // runs, the trainer also sends `event` notifications for it. Both sides
 // validate everything they receive with the schemas below.
 import { z } from 'zod';
-import { TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
+import { TrainSpecSchema } from '../trainSpec';
 import { HealthReportSchema, ModelSummarySchema, RunResultSchema, TrainEventSchema, text } from './schemas';
 
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const path = text(4096).min(1);
-
-export const PlanResultSchema = z.object({
-  cut: text(1024),
-  trainableLayers: z.array(text(1024)).max(200_000),
-  trainableParams: z.number().int().min(0),
-  totalParams: z.number().int().min(0),
-});
-export type PlanResult = z.infer<typeof PlanResultSchema>;
 
 export const ClassificationSchema = z.object({
   file: path,
@@ -42,14 +34,8 @@ export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
 /** Every request the host may send, keyed by method. */
 export const TrainerRequestSchema = z.discriminatedUnion('method', [
-  /** Load a Layers model folder and describe it. → ModelSummary */
+  /** Load a model folder (Layers or Graph) and describe it. → ModelSummary */
   z.object({ id: requestId, method: z.literal('summarize'), params: z.object({ modelDir: path }) }),
-  /** Which layers a plan trains, and how many params that is. → PlanResult */
-  z.object({
-    id: requestId,
-    method: z.literal('plan'),
-    params: z.object({ modelDir: path, cut: text(1024).min(1).optional(), train: TrainPlanSchema }),
-  }),
   /** Scan a dataset folder and build its health report, before any training. → HealthReport */
   z.object({
     id: requestId,
@@ -84,7 +70,6 @@ export type ParamsOf<M extends TrainerMethod> = Extract<TrainerRequest, { method
 /** The schema of each method's result, used by the host to validate replies. */
 export const TrainerResultSchemas = {
   summarize: ModelSummarySchema,
-  plan: PlanResultSchema,
   health: HealthReportSchema,
   train: RunResultSchema,
   resume: RunResultSchema,
@@ -119,7 +104,6 @@ export type TrainerMessage = z.infer<typeof TrainerMessageSchema>;
 /** Default time a request may take before the host gives up on it (ms). `train` has none. */
 export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   summarize: 120_000,
-  plan: 120_000,
   health: 300_000,
   train: null,
   resume: null,

@@ -1,0 +1,87 @@
+// A TF.js Layers model (and, through the Keras importer, a Keras file, which
+// becomes one) as a model source: cut at any layer, a new head attached, and
+// split at the freeze boundary so the frozen prefix becomes the feature
+// extractor and only the trainable suffix and the head train.
+import type { TrainSpec } from '../../shared/trainSpec';
+import { tf } from '../tf';
+import { loadLayersModelFromDir } from '../model/load';
+import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from '../model/transfer';
+import { splitAtFreezeBoundary } from '../model/split';
+import { foldBatchNorm } from '../model/foldBatchNorm';
+import { layersExtractor } from '../model/extractor';
+import { catalogCut } from '../sources/catalogDefaults';
+import { saveModelDir } from '../run/saveModel';
+import { reinitializeWeights } from '../train/reinit';
+import type { Phase } from '../train/phases';
+import type { ModelSource, PrepareContext, TrainingModel } from './source';
+
+/** Opens `modelDir` with `load` (the TF.js loader by default; an importer returns a Layers model the same way). */
+export async function openLayersModel(modelDir: string, load: (dir: string) => Promise<tf.LayersModel> = loadLayersModelFromDir): Promise<ModelSource> {
+  const base = await load(modelDir);
+  // base, the model with its head, prefix, folded prefix and suffix share layers: freed weight by weight, once (see disposeWeights).
+  const owned: tf.LayersModel[] = [base];
+  return {
+    inputShape: base.inputs[0].shape,
+    guessPreprocessing: () => defaultPreprocessing(base),
+    prepare: (context) => prepare(base, modelDir, context, (m) => owned.push(m)),
+    dispose: () => disposeWeights(owned),
+  };
+}
+
+function prepare(base: tf.LayersModel, modelDir: string, context: PrepareContext, own: (model: tf.LayersModel) => void): TrainingModel {
+  const { spec, log } = context;
+  if (context.fromScratch) reinitializeWeights(base, spec.seed);
+  const fromCatalog = spec.cut ? undefined : catalogCut(base, modelDir);
+  const cut = spec.cut ?? fromCatalog ?? findDefaultCut(base);
+  log(spec.cut ? `Cut at ${cut}` : fromCatalog ? `Cut at ${cut} (the catalog's default for this model)` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
+  const model = attachHead(base, { cut, numClasses: context.numClasses, dropout: spec.dropout, seed: spec.seed });
+  own(model);
+  const phases = planPhases(model, spec, context.fromScratch ? 'all' : spec.train);
+  const finalTrainable = phases[phases.length - 1].trainable;
+  const freeze = (trainable: Set<string>) => applyFreeze(model, trainable, spec.batchNormMode);
+
+  // The split sits below the lowest layer that trains in any phase, so one cache serves both phases.
+  freeze(finalTrainable);
+  const split = splitAtFreezeBoundary(model, finalTrainable);
+  if (split) [split.prefix, split.suffix].forEach(own);
+  // The prefix only ever predicts, so its BatchNormalization layers fold into their convolutions.
+  const prefix = split ? foldBatchNorm(split.prefix).model : undefined;
+  if (prefix) own(prefix);
+  const useCache = prefix !== undefined && !spec.augment && spec.featureCache === 'auto';
+  if (!useCache && prefix && spec.augment) log('Augmentation is on, so the frozen prefix runs on every batch (no feature cache)');
+  return {
+    plan: {
+      cut,
+      trainableLayers: [...finalTrainable],
+      trainableParams: model.trainableWeights.reduce((n, w) => n + tf.util.sizeFromShape(w.shape as number[]), 0),
+      totalParams: model.countParams(),
+      boundary: split?.boundary ?? [],
+    },
+    trained: split ? split.suffix : model,
+    extractor: useCache ? layersExtractor(prefix) : undefined,
+    batchPrefix: useCache ? undefined : prefix,
+    phases,
+    freeze,
+    save: (dir, labels, pre) => saveModelDir(model, dir, labels, pre),
+  };
+}
+
+/** One phase with the plan, or with `twoPhase` the head first and then the plan at lr × multiplier. */
+function planPhases(model: tf.LayersModel, spec: TrainSpec, plan: TrainSpec['train']): Phase[] {
+  const planned = resolveTrainable(model, plan);
+  if (!spec.twoPhase) return [{ name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate }];
+  const head = new Set([...planned].filter((name) => name.startsWith(HEAD_PREFIX)));
+  return [
+    { name: 'head', trainable: head, epochs: spec.twoPhase.headEpochs, learningRate: spec.learningRate },
+    { name: 'plan', trainable: planned, epochs: spec.epochs, learningRate: spec.learningRate * spec.twoPhase.lrMultiplier },
+  ];
+}
+
+/**
+ * Models that share layers: tfjs' container dispose() stops at the first
+ * layer another container already freed, so free each weight once instead.
+ */
+function disposeWeights(models: tf.LayersModel[]): void {
+  const weights = new Set(models.flatMap((m) => m.weights));
+  for (const w of weights) if (!w.read().isDisposed) w.dispose();
+}
