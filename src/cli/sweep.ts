@@ -1,6 +1,6 @@
 // `finetune sweep`: cut × plan × seed as ordinary runs sharing one forward pass, then a table, the recommendation and the Pareto sets.
 import { basename, resolve } from 'node:path';
-import type { TrainPlan } from '../shared/trainSpec';
+import { parseCuts, parsePlans, parseSeedCount, seedList, type Parsed } from '../shared/sweepGrid';
 import { planLabel, type SweepEvent, type SweepFile } from '../shared/sweep';
 import { resumeSweep, runSweep, type SweepOptions, type SweepOutcome } from '../engine/sweep/runSweep';
 import { optionalNumber, parse, requireString } from './args';
@@ -15,9 +15,6 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export const SWEEP_USAGE = `finetune sweep --model DIR|ID|URL --data DIR [--cuts A,B,…|auto] [--train head,top:K,all,A+B,…] [--seeds N]
   [--epochs N] [--batch N] [--lr N] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
 finetune sweep --resume SWEEPDIR [--json]`;
-
-/** Seeds 42, 43, …: the first is the default seed of a single run, so a 1-seed sweep member reproduces `finetune train`. */
-const FIRST_SEED = 42;
 
 export async function sweepCommand(args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -38,13 +35,12 @@ export async function sweepCommand(args: string[]): Promise<number> {
   const json = values.json === true;
   if (values.resume !== undefined) return finish(await withCli((o) => resumeSweep(resolve(values.resume!), o), json), json);
 
-  const seeds = optionalNumber(values.seeds, '--seeds') ?? 1;
-  if (!Number.isInteger(seeds) || seeds < 0 || seeds > 100) throw new UsageError(`--seeds ${values.seeds}: expected a whole number up to 100`);
+  const seeds = parsed(parseSeedCount(values.seeds ?? '1'), '--seeds');
   if (values.name !== undefined && !/^[\w.-]{1,48}$/.test(values.name)) throw new UsageError(`--name ${values.name}: use letters, digits, '.', '_' or '-' (at most 48)`);
   const dataDir = resolve(requireString(values.data, '--data'));
   const name = values.name ?? (basename(dataDir).replace(/[^\w.-]+/g, '_').slice(0, 48) || 'data');
-  const cuts = parseCuts(values.cuts);
-  const plans = parsePlans(values.train);
+  const cuts = parsed(parseCuts(values.cuts ?? 'auto'), '--cuts');
+  const plans = parsed(parsePlans(values.train ?? 'head'), '--train');
   const model = await resolveModelArg(requireString(values.model, '--model'));
   const base = {
     modelDir: model.dir,
@@ -54,28 +50,13 @@ export async function sweepCommand(args: string[]): Promise<number> {
     learningRate: optionalNumber(values.lr, '--lr'),
     backend: parseBackend(values.backend),
   };
-  const request = { base, runsDir: resolve(values.runs ?? '.finetune/runs'), cuts, plans, seeds: Array.from({ length: seeds }, (_, i) => FIRST_SEED + i), name };
+  const request = { base, runsDir: resolve(values.runs ?? '.finetune/runs'), cuts, plans, seeds: seedList(seeds), name };
   return finish(await withCli((o) => runSweep(request, o), json), json);
 }
 
-/** `auto` (the default) or layer names separated by commas. */
-export function parseCuts(value: string | undefined): string[] | 'auto' {
-  if (value === undefined || value === 'auto') return 'auto';
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-/** Plans separated by commas: `head`, `all`, `top:K`, or layer names joined with `+`. */
-export function parsePlans(value: string | undefined): TrainPlan[] {
-  if (value === undefined) return ['head'];
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((token): TrainPlan => {
-      if (token === 'head' || token === 'all' || /^top:\d{1,4}$/.test(token)) return token;
-      if (token.startsWith('top:')) throw new UsageError(`--train ${token}: expected top:K with K a whole number`);
-      return token.split('+').map((s) => s.trim()).filter(Boolean);
-    });
+function parsed<T>(result: Parsed<T>, flag: string): T {
+  if (!result.ok) throw new UsageError(`${flag} ${result.error}`);
+  return result.value;
 }
 
 /** Runs a sweep with member lines, per-run progress and Ctrl-C handling (first: stop after the current batch; second: exit now). */
