@@ -39,6 +39,8 @@ export function progressLine(e: SweepEvent, current: { member: string; eta: numb
 
 export class SweepRunner implements vscode.Disposable {
   private proc: TrainerProcess | null = null;
+  /** The sweep in progress, once its folder is known, and when this window started it. */
+  activeSweep: { dir: string; since: number } | null = null;
 
   constructor(
     private readonly script: string,
@@ -63,10 +65,16 @@ export class SweepRunner implements vscode.Disposable {
     const { TrainerProcess } = await import('../trainer/process');
     const proc: TrainerProcess = new TrainerProcess({ script: this.script, log: this.hooks.log });
     this.proc = proc;
+    const since = Date.now();
+    if (job.kind === 'resume') this.activeSweep = { dir: job.dir, since };
     token.onCancellationRequested(() => void proc.rpc.request('stop', {}).catch(() => undefined));
     const current = { member: '', eta: null as number | null, total: 1 };
     const onSweepEvent = (e: SweepEvent) => {
-      if (e.type === 'sweepStart') current.total = Math.max(1, e.todo);
+      if (e.type === 'sweepStart') {
+        current.total = Math.max(1, e.todo);
+        this.activeSweep = { dir: e.dir, since };
+        this.hooks.changed();
+      }
       if (e.type === 'member') {
         current.member = `${e.id} (${e.index}/${e.total}: cut ${e.cut}, ${e.plan}, seed ${e.seed})`;
         current.eta = e.etaMs;
@@ -92,6 +100,7 @@ export class SweepRunner implements vscode.Disposable {
       void vscode.window.showErrorMessage(`Finetune: the sweep failed. ${message}`);
     } finally {
       this.proc = null;
+      this.activeSweep = null;
       await proc.dispose(1000);
       this.hooks.changed();
     }
