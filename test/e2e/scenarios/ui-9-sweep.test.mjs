@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, scenario, screenshot, session, treeRow, viewPane } from '../harness.mjs';
+import { describe, scenario, screenshot, session, treeRows, viewPane } from '../harness.mjs';
 import { dashboard, focusWorkbench, readyDashboard, runCommandSoon, setField } from './ui-helpers.mjs';
 
 /** The comparison page (a playwright Frame), found by its content as the dashboard helper finds its own. */
@@ -69,7 +69,8 @@ describe('ui: sweep and compare', () => {
     // Clicking the flatten candidate opens its run: cut at flatten in the Layers view, 3 epochs in the dashboard.
     await compare.locator('#scatter button.point[aria-label*="cut flatten"]').click();
     const pane = await viewPane(page, 'Layers');
-    await treeRow(pane, 'flatten').filter({ hasText: '✂ cut' }).waitFor({ timeout: 60_000 });
+    // The model's root row says "cut at flatten" too; the cut layer's own row is the one marked ✂.
+    await treeRows(pane, '✂ cut').filter({ hasText: /flatten\s*\[/ }).waitFor({ timeout: 60_000 });
     view = await dashboard(page);
     await view.locator('#run-message', { hasText: /^Opened .*c2-s42: 3 epochs/ }).waitFor({ timeout: 30_000 });
     await view.locator('#charts-section[data-epochs="3"]').waitFor({ state: 'attached' });
@@ -77,6 +78,6 @@ describe('ui: sweep and compare', () => {
     // Leave the workbench as the other scenarios expect it: the demo's own settings.
     await focusWorkbench(page);
     await runCommandSoon(page, 'Finetune: Open Demo Model');
-    await treeRow(pane, 'dense1').filter({ hasText: '✂ cut' }).waitFor({ timeout: 60_000 });
+    await treeRows(pane, '✂ cut').filter({ hasText: /dense1\s*\[/ }).waitFor({ timeout: 60_000 });
   }, { timeout: 900_000 });
 });
