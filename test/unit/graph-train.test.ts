@@ -2,9 +2,7 @@
 // folder to the frozen-extractor path, the head learns, the graph's weights
 // reach the saved model bit for bit, classify chains graph → head, resume
 // continues, and plans that would train the graph are refused in one line.
-// The graph is hand-written (tfjs cannot export Graph models from JS):
-// x[12×12×1] → Reshape[-1,144] → MatMul(W) → Relu, where W's columns average
-// the top, middle and bottom bands, so the features separate the dataset's classes.
+// The graph is graph-fixtures.ts' band graph, whose features separate the dataset's classes.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -22,53 +20,11 @@ import { handle } from '../../src/trainer/handlers';
 import { TrainSpecSchema } from '../../src/shared/trainSpec';
 import { TrainerResultSchemas } from '../../src/shared/protocol/trainer';
 import { cpuBackend, PRE, PX, tempDir, writeDataset } from './run-fixtures';
+import { BAND_FEATURES, writeBandGraph } from './graph-fixtures';
 
-const FEATURES = 4;
+const FEATURES = BAND_FEATURES;
 
-/** W[144×4]: three band averages plus one column of small fixed noise (a feature the head must learn to ignore). */
-function bandWeights(): Float32Array {
-  const w = new Float32Array(PX * PX * FEATURES);
-  for (let i = 0; i < PX * PX; i++) {
-    const band = Math.floor((Math.floor(i / PX) * 3) / PX);
-    w[i * FEATURES + band] = 3 / (PX * PX);
-    w[i * FEATURES + 3] = ((i * 37) % 11) / 110 - 0.05;
-  }
-  return w;
-}
-
-function writeGraphModel(): { dir: string; shard: Buffer } {
-  const dir = tempDir('graph-model');
-  const dims = (...sizes: number[]) => ({ dim: sizes.map((size) => ({ size: String(size) })) });
-  const nodes = [
-    { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(-1, PX, PX, 1) } } },
-    { name: 'flat/shape', op: 'Const', attr: { dtype: { type: 'DT_INT32' }, value: { tensor: { dtype: 'DT_INT32', tensorShape: dims(2) } } } },
-    { name: 'flat', op: 'Reshape', input: ['x', 'flat/shape'], attr: { T: { type: 'DT_FLOAT' }, Tshape: { type: 'DT_INT32' } } },
-    { name: 'proj/w', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' }, value: { tensor: { dtype: 'DT_FLOAT', tensorShape: dims(PX * PX, FEATURES) } } } },
-    { name: 'proj', op: 'MatMul', input: ['flat', 'proj/w'], attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } } },
-    { name: 'features', op: 'Relu', input: ['proj'], attr: { T: { type: 'DT_FLOAT' } } },
-  ];
-  const modelJson = {
-    format: 'graph-model',
-    generatedBy: '2.15.0',
-    convertedBy: 'finetune-studio test',
-    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
-    weightsManifest: [
-      {
-        paths: ['group1-shard1of1.bin'],
-        weights: [
-          { name: 'flat/shape', shape: [2], dtype: 'int32' },
-          { name: 'proj/w', shape: [PX * PX, FEATURES], dtype: 'float32' },
-        ],
-      },
-    ],
-  };
-  const shard = Buffer.concat([Buffer.from(new Int32Array([-1, PX * PX]).buffer), Buffer.from(bandWeights().buffer)]);
-  writeFileSync(join(dir, 'model.json'), JSON.stringify(modelJson));
-  writeFileSync(join(dir, 'group1-shard1of1.bin'), shard);
-  return { dir, shard };
-}
-
-const graph = writeGraphModel();
+const graph = writeBandGraph();
 let data = '';
 before(async () => {
   data = await writeDataset(tempDir('graph-data'), 12);
