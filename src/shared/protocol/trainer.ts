@@ -6,8 +6,8 @@
 // validate everything they receive with the schemas below.
 import { z } from 'zod';
 import { TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
-import { InferenceTimingSchema, SweepFileSchema, type SweepEvent } from '../sweep';
-import { HealthReportSchema, ModelSummarySchema, RunResultSchema, TrainEventSchema, text } from './schemas';
+import { InferenceTimingSchema, SweepFileSchema } from '../sweep';
+import { HealthReportSchema, ModelSummarySchema, RunResultSchema, SweepEventSchema, TrainEventSchema, text } from './schemas';
 
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const path = text(4096).min(1);
@@ -42,28 +42,6 @@ export const SweepRequestSchema = z.object({
   name: z.string().regex(/^[\w.-]{1,48}$/),
 });
 export type SweepRequestParams = z.infer<typeof SweepRequestSchema>;
-
-const count = z.number().int().min(0);
-/** Progress of a sweep, streamed like training events (see SweepEvent in shared/sweep.ts). */
-export const SweepEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('sweepStart'), dir: path, members: count, todo: count, candidates: count }),
-  z.object({ type: z.literal('sharedPass'), images: count, outputs: count, ms: z.number() }),
-  z.object({
-    type: z.literal('member'),
-    index: count,
-    total: count,
-    id: text(64),
-    cut: text(1024),
-    plan: text(),
-    seed: count,
-    status: z.enum(['start', 'done', 'failed']),
-    etaMs: z.number().nullable(),
-    valAccuracy: z.number().optional(),
-    error: text().optional(),
-  }),
-  z.object({ type: z.literal('run'), id: text(64), event: TrainEventSchema }),
-  z.object({ type: z.literal('sweepDone'), dir: path, cancelled: z.boolean(), record: SweepFileSchema }),
-]);
 
 /** Every request the host may send, keyed by method. */
 export const TrainerRequestSchema = z.discriminatedUnion('method', [
@@ -114,7 +92,7 @@ export const TrainerResultSchemas = {
   resume: RunResultSchema,
   sweep: z.object({ dir: path, cancelled: z.boolean() }),
   resumeSweep: z.object({ dir: path, cancelled: z.boolean() }),
-  runCosts: z.object({ trainableParams: count, totalParams: count, modelBytes: count, inference: InferenceTimingSchema }),
+  runCosts: z.object({ trainableParams: z.number().int().min(0), totalParams: z.number().int().min(0), modelBytes: z.number().int().min(0), inference: InferenceTimingSchema }),
   stop: z.object({ stopping: z.boolean() }),
   classify: z.array(ClassificationSchema).max(1000),
   catalog: z.array(CatalogItemSchema).max(10_000),
@@ -159,7 +137,3 @@ export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   pull: null, // downloads take as long as they take; the user cancels
 };
 
-// Compile-time drift check: the sweep event schema matches its interface both ways.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Check<T extends true> = T;
-export type SweepEventDriftCheck = Check<Same<z.infer<typeof SweepEventSchema>, SweepEvent>>;
