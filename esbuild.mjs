@@ -41,6 +41,15 @@ const bundles = {
     entryPoints: { webview: 'src/webview/main.ts' },
     loader: { '.css': 'css' },
   },
+  /** The comparison view (sweeps and Compare Runs): its own page, same rules as the dashboard's. */
+  compare: {
+    ...base,
+    platform: 'browser',
+    format: 'esm',
+    target: 'es2022',
+    entryPoints: { compare: 'src/webview/compare/main.ts' },
+    loader: { '.css': 'css' },
+  },
 };
 
 const selected = Object.entries(bundles).filter(([name]) => !only || only.split(',').includes(name));

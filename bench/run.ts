@@ -12,6 +12,7 @@ import { sampledTrainingRate, timedRun } from './measure';
 import { runPytorchPeer } from './peer';
 import { printReport, type Row } from './report';
 import { runUiBench } from './ui-bench';
+import { sweepBench } from './sweep';
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,7 @@ async function main() {
   }
 
   // The 224 px image set costs a minute to write the first time; only the MobileNetV2 sections need it.
-  const needsImages = wants('frozen') || wants('top4');
+  const needsImages = wants('frozen') || wants('top4') || wants('sweep');
   const data = needsImages ? await generateImageSet(resolve('bench/results/images-' + PER_CLASS), PER_CLASS) : '';
   const base = { modelDir: mobilenet, dataDir: data, epochs: EPOCHS, batchSize: 32, seed: 1, backend: 'wasm' as const };
   const trainImages = Math.round(PER_CLASS * 5 * 0.8);
@@ -81,6 +82,13 @@ async function main() {
     rows.push({ name: '  same without cache (sampled 1 batch, extrapolated)', value: uncached, unit: 's', note: `${sampled.imagesPerSec.toFixed(2)} img/s training` });
     rows.push({ name: '  ratio: no cache / cache (target ≥ 10)', value: uncached / cached.seconds, unit: '×' });
     rows.push({ name: `  ceiling for any cache with this suffix cost (< ${EPOCHS})`, value: ceiling, unit: '×', note: 'prefix once + the suffix every epoch' });
+  }
+
+  if (wants('sweep')) {
+    const sweep = await sweepBench(base);
+    const { rows: sweepRows, ...sweepFigures } = sweep;
+    figures.sweep = sweepFigures;
+    rows.push(...sweepRows);
   }
 
   if (wants('peer') && !values['skip-peer']) {

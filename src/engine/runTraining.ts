@@ -19,6 +19,7 @@ import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
 import { frozenChecksums, verifyFrozen } from './train/frozenCheck';
 import type { Callback } from './train/callbacks';
+import type { PrecomputedFeatures } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult } from './train/runResult';
 import { Owner } from './pipeline/owner';
@@ -41,6 +42,8 @@ export interface RunTrainingOptions {
   onCheckpoint?: (epoch: number) => void;
   /** Extra loop behaviours, run in every phase; a stateful one's state is checkpointed under its `stateKey`. */
   callbacks?: Callback[];
+  /** Activations a sweep's shared pass already computed; used instead of running the extractor when they cover its boundary. */
+  features?: PrecomputedFeatures;
 }
 
 export function runTraining(input: TrainSpecInput, options: RunTrainingOptions): Promise<RunResult> {
@@ -86,7 +89,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
     const { backend, dataset, pre, budget, model } = setup;
     const runDir = resume?.runDir ?? newRunDir(spec, fromScratch);
     owner.own(runDir.cacheDir, (dir) => rmSync(dir, { recursive: true, force: true }));
-    const inputs = await loadInputs(spec, setup, { cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, signal: options.signal, emit }, owner);
+    const inputs = await loadInputs(spec, setup, { cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, signal: options.signal, emit, features: options.features }, owner);
     if (resume) restoreWeights(model.trained, resume.checkpoint, join(runDir.checkpointsDir, 'last'));
     const frozenSums = frozenChecksums(model.frozenLayers());
     const outcome = await runPhases({

@@ -39,13 +39,15 @@ export class App implements vscode.Disposable {
     // Checkbox state is the plan's, not VS Code's parent/child propagation.
     this.layersView = vscode.window.createTreeView('finetune.layers', { treeDataProvider: this.layers, manageCheckboxStateManually: true, showCollapseAll: true });
     this.runs = new RunsTreeProvider(() => runsFolder(context), () => this.training.activeSince);
-    const runsView = vscode.window.createTreeView('finetune.runs', { treeDataProvider: this.runs });
+    // Several runs may be selected at once, for Compare Runs.
+    const runsView = vscode.window.createTreeView('finetune.runs', { treeDataProvider: this.runs, canSelectMany: true });
     this.dashboard = new DashboardController(context.extensionUri, this.store, {
       chooseModel: () => void vscode.commands.executeCommand('finetune.openModel'),
       openDemo: () => void vscode.commands.executeCommand('finetune.openDemoModel'),
       chooseDataset: () => void vscode.commands.executeCommand('finetune.fineTuneFolder'),
       start: () => void this.startTraining(),
       stop: () => this.training.stop(),
+      sweep: () => void vscode.commands.executeCommand('finetune.sweepCutPoints'),
       rescanDataset: () => {
         if (this.store.dataset) void this.setDataset(this.store.dataset.dir);
       },

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { App } from './app';
 import { registerCommands } from './commands';
+import { registerExperiments } from './sweep/register';
 
 let app: App | undefined;
 
@@ -10,6 +11,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const started = performance.now();
   app = new App(context);
   registerCommands(context, app);
+  registerExperiments(context, app);
   app.log.appendLine(`Finetune Studio activated in ${(performance.now() - started).toFixed(1)} ms`);
 }
 

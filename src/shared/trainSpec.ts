@@ -46,7 +46,7 @@ export type PhaseSpec = z.infer<typeof PhaseSpecSchema>;
  * the trainer process, and hashed into checkpoints so a resume can tell that
  * it continues the same run.
  */
-export const TrainSpecSchema = z.object({
+export const TrainSpecFieldsSchema = z.object({
   /** Folder holding `model.json`. */
   modelDir: z.string().min(1).max(4096),
   /** Dataset root: class folders, or train/validation[/test] of class folders. */
@@ -86,7 +86,10 @@ export const TrainSpecSchema = z.object({
   preprocessing: PreprocessingSchema.optional(),
   /** Label for the run folder name. */
   name: z.string().regex(/^[\w.-]{1,64}$/).optional(),
-})
+});
+
+/** The fields above, checked together, with an old `twoPhase` spec rewritten as `phases`. */
+export const TrainSpecSchema = TrainSpecFieldsSchema
   .superRefine((spec, ctx) => {
     if (spec.twoPhase && (spec.train === 'fine-tune' || spec.train === 'gradual')) ctx.addIssue({ code: 'custom', path: ['twoPhase'], message: `twoPhase cannot be combined with the ${spec.train} preset` });
     if (spec.twoPhase && spec.phases) ctx.addIssue({ code: 'custom', path: ['twoPhase'], message: 'give phases or twoPhase, not both' });

@@ -1,6 +1,7 @@
 // What each trainer request does. The engine is imported here and nowhere
 // else in the trainer, so the host side stays free of tfjs.
 import type { TrainEvent } from '../shared/events';
+import type { SweepEvent } from '../shared/sweep';
 import type { ResultOf, TrainerMethod, TrainerRequest } from '../shared/protocol/trainer';
 import { loadLayersModelFromDir } from '../engine/model/load';
 import { summarizeModel } from '../engine/model/summary';
@@ -10,6 +11,8 @@ import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/res
 import { catalogCut } from '../engine/sources/catalogDefaults';
 import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
+import { sweep } from './sweepRuns';
+import { runCosts } from '../engine/sweep/measure';
 
 /** The abort controllers of running trainings; `stop` and disconnect fire them. */
 const running = new Set<AbortController>();
@@ -19,7 +22,7 @@ export function abortAll(): boolean {
   return running.size > 0;
 }
 
-export async function handle(request: TrainerRequest, emit: (event: TrainEvent) => void): Promise<ResultOf<TrainerMethod>> {
+export async function handle(request: TrainerRequest, emit: (event: TrainEvent) => void, emitSweep: (event: SweepEvent) => void = () => undefined): Promise<ResultOf<TrainerMethod>> {
   switch (request.method) {
     case 'summarize': {
       if ((await detectModelFormat(request.params.modelDir)) === 'graph') {
@@ -51,6 +54,18 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
         running.delete(controller);
       }
     }
+    case 'sweep':
+    case 'resumeSweep': {
+      const controller = new AbortController();
+      running.add(controller);
+      try {
+        return await sweep(request.method === 'sweep' ? { kind: 'start', request: request.params } : { kind: 'resume', dir: request.params.dir }, emitSweep, controller.signal);
+      } finally {
+        running.delete(controller);
+      }
+    }
+    case 'runCosts':
+      return runCosts(request.params.modelDir, request.params.plan);
     case 'stop':
       return { stopping: abortAll() };
     case 'catalog': {

@@ -20,7 +20,11 @@ process.on('message', (raw: unknown) => {
     return;
   }
   const request: TrainerRequest = parsed.data;
-  handle(request, (event) => send({ method: 'event', params: { requestId: request.id, event } })).then(
+  handle(
+    request,
+    (event) => send({ method: 'event', params: { requestId: request.id, event } }),
+    (event) => send({ method: 'sweepEvent', params: { requestId: request.id, event } }),
+  ).then(
     (result) => send({ inReplyTo: request.id, result }),
     (error: unknown) => send({ inReplyTo: request.id, error: errorReply(error) }),
   );

@@ -8,13 +8,12 @@ import type { Preprocessing } from '../../shared/preprocessing';
 import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../../shared/trainSpec';
 import { tf } from '../tf';
 import { selectBackend } from '../backend/select';
-import { catalogEntryForDir } from '../sources/catalogDefaults';
 import { scanDataset, type Dataset } from '../data/dataset';
-import { readModelPreprocessing } from '../run/saveModel';
 import { trainingBackend } from '../train/backendPlan';
 import { TrainSetupError } from '../train/errors';
 import { trainingBudget, type Budget } from '../train/budget';
-import { prepareInputs, type PreparedInputs } from '../train/inputs';
+import { prepareInputs, type PrecomputedFeatures, type PreparedInputs } from '../train/inputs';
+import { preprocessingFor } from '../model/preprocessingFor';
 import type { Owner } from './owner';
 import { openModelSource } from './sources';
 import type { TrainingModel } from './source';
@@ -52,8 +51,7 @@ export async function setUpRun(spec: TrainSpec, options: SetupOptions, owner: Ow
   const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
   emit({ type: 'health', report: dataset.health });
   checkDataset(dataset);
-  // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the model.
-  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? source.guessPreprocessing();
+  const pre = preprocessingFor(spec, () => source.guessPreprocessing());
   checkInputFits(source.inputShape, pre);
   const budget = trainingBudget(spec, dataset.train.length);
   if (spec.epochs === undefined) log(budget.reason);
@@ -68,13 +66,15 @@ export interface InputOptions {
   cacheBudgetBytes?: number;
   decodeChunk?: number;
   signal?: AbortSignal;
+  /** Activations a sweep's shared pass already computed; used instead of running the extractor when they cover its boundary. */
+  features?: PrecomputedFeatures;
 }
 
 /** Decodes the images (through the feature extractor when there is one) and moves to a backend that can train the model. */
 export async function loadInputs(spec: TrainSpec, setup: RunSetup, options: InputOptions & { emit: SetupOptions['emit'] }, owner: Owner): Promise<PreparedInputs> {
   const { dataset, pre, model } = setup;
   const inputs = owner.own(
-    await prepareInputs({ dataset, pre, extractor: model.extractor, batchSize: spec.batchSize, cacheDir: options.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit: options.emit, signal: options.signal }),
+    await prepareInputs({ dataset, pre, extractor: model.extractor, precomputed: options.features && { features: options.features, outputs: model.plan.boundary }, batchSize: spec.batchSize, cacheDir: options.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit: options.emit, signal: options.signal }),
     (i) => i.dispose(),
   );
   await moveToTrainingBackend(setup.backend.name, model, (message, level) => options.emit({ type: 'log', level, message }));

@@ -28,6 +28,22 @@ export interface PrepareOptions {
   decodeChunk?: number;
   emit: (event: TrainEvent) => void;
   signal?: AbortSignal;
+  /** With an extractor: activations someone already computed (a sweep's shared pass), tried before running it. */
+  precomputed?: { features: PrecomputedFeatures; outputs: string[] };
+}
+
+/**
+ * Activations computed outside the run: a sweep runs the frozen network once
+ * for all its members (sweep/featureBank.ts), and each member looks its
+ * boundary up here instead of running its own extractor.
+ */
+export interface PrecomputedFeatures {
+  /**
+   * Activations at `outputs` (the boundary's layer names) for `samples`, in
+   * order, without the files that failed to decode; undefined when not held.
+   * Disposing the source does not free the holder's memory.
+   */
+  lookup(outputs: string[], samples: Sample[]): { x: TensorSource; samples: Sample[] } | undefined;
 }
 
 interface Prepared {
@@ -51,7 +67,10 @@ export async function prepareInputs(options: PrepareOptions): Promise<PreparedIn
   const prepared: Prepared[] = [];
   try {
     for (const [name, samples] of [['train', dataset.train], ['validation', dataset.validation]] as const) {
-      const one = options.extractor
+      const shared = options.extractor ? options.precomputed?.features.lookup(options.precomputed.outputs, samples) : undefined;
+      const one = shared
+        ? shared
+        : options.extractor
         ? await decodeAndExtract(name, samples, options.extractor, options, total, counters, decodeProgress, featureProgress)
         : await decodeOnly(samples, options, (done) => decodeProgress(counters.decoded + done, total)).then((p) => ((counters.decoded += samples.length), p));
       prepared.push(one);
@@ -72,7 +91,8 @@ export async function prepareInputs(options: PrepareOptions): Promise<PreparedIn
   };
 }
 
-async function decodeOnly(samples: Sample[], options: PrepareOptions, onProgress: (done: number) => void): Promise<Prepared> {
+/** Decodes `samples` into one pixel source; files that fail are skipped with a warning (the returned samples say which remain). */
+export async function decodeOnly(samples: Sample[], options: Pick<PrepareOptions, 'pre' | 'signal' | 'emit'>, onProgress?: (done: number) => void): Promise<Prepared> {
   const { pre } = options;
   const decoded = await decodeSamples(samples, pre, { signal: options.signal, onProgress });
   warnSkipped(decoded.skipped, options.emit);
@@ -118,7 +138,7 @@ function warnSkipped(skipped: { file: string; reason: string }[], emit: (event: 
 }
 
 /** `progress` events with an ETA from the rate so far, at most about 8 per second (and always the last), never twice for one count. */
-function progressReporter(stage: 'decode' | 'features', emit: (event: TrainEvent) => void): (done: number, total: number) => void {
+export function progressReporter(stage: 'decode' | 'features', emit: (event: TrainEvent) => void): (done: number, total: number) => void {
   const started = performance.now();
   let last = -Infinity;
   let lastDone = -1;

@@ -17,6 +17,8 @@ export interface DashboardActions {
   chooseDataset(): void;
   start(): void;
   stop(): void;
+  /** Sweep Cut Points…, with the model and dataset chosen here. */
+  sweep(): void;
   openFile(file: string): void;
   /** The split settings changed: the health report's counts must be recomputed. */
   rescanDataset(): void;
@@ -103,6 +105,8 @@ export class DashboardController implements vscode.Disposable {
         return this.actions.chooseDataset();
       case 'start':
         return this.actions.start();
+      case 'sweep':
+        return this.actions.sweep();
       case 'stop':
         return this.actions.stop();
       case 'setHyper': {

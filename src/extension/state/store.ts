@@ -153,6 +153,26 @@ export class HostStore {
     return true;
   }
 
+  /**
+   * Shows a finished run's epoch history (opened from the comparison view)
+   * while no run is active; the chart and epoch table fill as if it had just
+   * run. False while a run is active: its live charts win.
+   */
+  showHistory(runName: string, history: EpochPoint[], message: string): boolean {
+    if (this.machine.active) return false;
+    this.batches.clear();
+    this.epochs.clear();
+    for (const point of history) this.epochs.push(point);
+    this.step = 0;
+    this.result = null;
+    this.files.clear();
+    const last = history.at(-1)?.epoch ?? 0;
+    this.run = { ...IDLE_RUN, runName, epoch: last, epochs: last, message };
+    this.emit('run', 'results');
+    this.emitMetrics([], history, true);
+    return true;
+  }
+
   requestStop(): boolean {
     if (!this.machine.stop()) return false;
     this.run = { ...this.run, phase: 'stopping', message: 'Stopping at the end of this batch…' };

@@ -11,6 +11,7 @@ import {
   type TrainerMethod,
 } from '../../shared/protocol/trainer';
 import type { TrainEvent } from '../../shared/events';
+import type { SweepEvent } from '../../shared/sweep';
 
 export class TrainerRequestError extends Error {
   constructor(
@@ -28,6 +29,7 @@ interface Pending {
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout> | null;
   onEvent?: (event: TrainEvent) => void;
+  onSweepEvent?: (event: SweepEvent) => void;
 }
 
 export interface RequestOptions {
@@ -35,6 +37,8 @@ export interface RequestOptions {
   timeoutMs?: number | null;
   /** For `train`: each event of this request. */
   onEvent?: (event: TrainEvent) => void;
+  /** For `sweep` and `resumeSweep`: each sweep event of this request. */
+  onSweepEvent?: (event: SweepEvent) => void;
 }
 
 export class RpcClient {
@@ -57,7 +61,7 @@ export class RpcClient {
     const id = this.nextId++;
     const timeoutMs = options.timeoutMs === undefined ? TRAINER_TIMEOUTS[method] : options.timeoutMs;
     return new Promise<ResultOf<M>>((resolve, reject) => {
-      const entry: Pending = { method, resolve: resolve as (v: unknown) => void, reject, timer: null, onEvent: options.onEvent };
+      const entry: Pending = { method, resolve: resolve as (v: unknown) => void, reject, timer: null, onEvent: options.onEvent, onSweepEvent: options.onSweepEvent };
       if (timeoutMs !== null) {
         entry.timer = setTimeout(() => {
           this.pending.delete(id);
@@ -84,6 +88,7 @@ export class RpcClient {
     const message = parsed.data;
     if ('method' in message) {
       if (message.method === 'event') this.pending.get(message.params.requestId)?.onEvent?.(message.params.event);
+      if (message.method === 'sweepEvent') this.pending.get(message.params.requestId)?.onSweepEvent?.(message.params.event);
       return;
     }
     const entry = this.settle(message.inReplyTo);

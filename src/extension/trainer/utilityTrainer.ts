@@ -16,7 +16,7 @@ export class UtilityTrainer {
     private readonly log: (line: string) => void,
   ) {}
 
-  async request<M extends Exclude<TrainerMethod, 'train' | 'resume' | 'stop'>>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  async request<M extends Exclude<TrainerMethod, 'train' | 'resume' | 'sweep' | 'resumeSweep' | 'stop'>>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
     this.clearIdle();
     if (!this.proc || !this.proc.alive) {
       // Loaded on first use: the protocol's schemas (zod) stay out of activation.

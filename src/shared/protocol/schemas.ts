@@ -7,6 +7,7 @@ import type { BackendReport, ConfusionMatrix, RunResult, TrainEvent } from '../e
 import type { HealthReport } from '../health';
 import type { ModelSummary } from '../summary';
 import { BackendNameSchema } from '../trainSpec';
+import { SweepFileSchema, type SweepEvent } from '../sweep';
 
 /** Longest string any field may hold: names, messages, paths. Bigger is an attack or a bug. */
 export const MAX_TEXT = 8192;
@@ -136,6 +137,27 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: text() }),
 ]);
 
+/** Progress of a sweep, streamed like training events (see SweepEvent in shared/sweep.ts). */
+export const SweepEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('sweepStart'), dir: text(), members: count(), todo: count(), candidates: count() }),
+  z.object({ type: z.literal('sharedPass'), images: count(), outputs: count(), ms: z.number() }),
+  z.object({
+    type: z.literal('member'),
+    index: count(),
+    total: count(),
+    id: text(64),
+    cut: text(1024),
+    plan: text(),
+    seed: count(),
+    status: z.enum(['start', 'done', 'failed']),
+    etaMs: z.number().nullable(),
+    valAccuracy: z.number().optional(),
+    error: text().optional(),
+  }),
+  z.object({ type: z.literal('run'), id: text(64), event: TrainEventSchema }),
+  z.object({ type: z.literal('sweepDone'), dir: text(), cancelled: z.boolean(), record: SweepFileSchema }),
+]);
+
 // Compile-time drift checks: each schema's output must be assignable both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Check<T extends true> = T;
@@ -147,4 +169,5 @@ export type SchemaDriftChecks = [
   Check<Same<z.infer<typeof ConfusionMatrixSchema>, ConfusionMatrix>>,
   Check<Same<z.infer<typeof RunResultSchema>, RunResult>>,
   Check<Same<z.infer<typeof TrainEventSchema>, TrainEvent>>,
+  Check<Same<z.infer<typeof SweepEventSchema>, SweepEvent>>,
 ];

@@ -5,8 +5,9 @@
 // runs, the trainer also sends `event` notifications for it. Both sides
 // validate everything they receive with the schemas below.
 import { z } from 'zod';
-import { TrainSpecSchema } from '../trainSpec';
-import { HealthReportSchema, ModelSummarySchema, RunResultSchema, TrainEventSchema, text } from './schemas';
+import { TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
+import { InferenceTimingSchema, SweepFileSchema } from '../sweep';
+import { HealthReportSchema, ModelSummarySchema, RunResultSchema, SweepEventSchema, TrainEventSchema, text } from './schemas';
 
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const path = text(4096).min(1);
@@ -31,6 +32,17 @@ export const CatalogItemSchema = z.object({
   cached: z.boolean(),
 });
 
+/** A sweep to start: shared settings plus the grid (trainer side: engine/sweep/runSweep.ts). */
+export const SweepRequestSchema = z.object({
+  base: SweepFileSchema.shape.base,
+  runsDir: path,
+  cuts: z.union([z.literal('auto'), z.array(text(1024).min(1)).max(100)]),
+  plans: z.array(TrainPlanSchema).max(100),
+  seeds: z.array(z.number().int().min(0).max(2 ** 31 - 1)).max(100),
+  name: z.string().regex(/^[\w.-]{1,48}$/),
+});
+export type SweepRequestParams = z.infer<typeof SweepRequestSchema>;
+
 /** Every request the host may send, keyed by method. */
 export const TrainerRequestSchema = z.discriminatedUnion('method', [
   /** Load a model folder (Layers or Graph) and describe it. → ModelSummary */
@@ -45,6 +57,12 @@ export const TrainerRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: requestId, method: z.literal('train'), params: z.object({ spec: TrainSpecSchema }) }),
   /** Continue an interrupted run from its last good checkpoint; streams `event` notifications like `train`, then → RunResult. */
   z.object({ id: requestId, method: z.literal('resume'), params: z.object({ runDir: path }) }),
+  /** Run a sweep; streams `sweepEvent` notifications tagged with this id, then → {dir, cancelled}. */
+  z.object({ id: requestId, method: z.literal('sweep'), params: SweepRequestSchema }),
+  /** Continue a sweep from its sweep.json (finished members skipped, the interrupted one resumed); streams like `sweep`. */
+  z.object({ id: requestId, method: z.literal('resumeSweep'), params: z.object({ dir: path }) }),
+  /** What a saved model costs: parameters (trainable under `plan`), bytes on disk, inference time per image. */
+  z.object({ id: requestId, method: z.literal('runCosts'), params: z.object({ modelDir: path, plan: TrainPlanSchema }) }),
   /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */
   z.object({ id: requestId, method: z.literal('stop'), params: z.object({}) }),
   /** The model catalog, with what is already in the cache. → CatalogItem[] */
@@ -72,6 +90,9 @@ export const TrainerResultSchemas = {
   health: HealthReportSchema,
   train: RunResultSchema,
   resume: RunResultSchema,
+  sweep: z.object({ dir: path, cancelled: z.boolean() }),
+  resumeSweep: z.object({ dir: path, cancelled: z.boolean() }),
+  runCosts: z.object({ trainableParams: z.number().int().min(0), totalParams: z.number().int().min(0), modelBytes: z.number().int().min(0), inference: InferenceTimingSchema }),
   stop: z.object({ stopping: z.boolean() }),
   classify: z.array(ClassificationSchema).max(1000),
   catalog: z.array(CatalogItemSchema).max(10_000),
@@ -93,6 +114,8 @@ export const TrainerMessageSchema = z.union([
   z.object({ method: z.literal('ready'), params: z.object({ pid: z.number().int() }) }),
   /** A training event for the `train` request `requestId`. */
   z.object({ method: z.literal('event'), params: z.object({ requestId, event: TrainEventSchema }) }),
+  /** A sweep event for the `sweep` or `resumeSweep` request `requestId`. */
+  z.object({ method: z.literal('sweepEvent'), params: z.object({ requestId, event: SweepEventSchema }) }),
   /** The failure of request `inReplyTo`. */
   z.object({ inReplyTo: requestId, error: TrainerErrorSchema }),
   /** The result of request `inReplyTo`; validated against TrainerResultSchemas[method]. */
@@ -105,8 +128,12 @@ export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   health: 300_000,
   train: null,
   resume: null,
+  sweep: null,
+  resumeSweep: null,
+  runCosts: 120_000,
   stop: 15_000,
   classify: 120_000,
   catalog: 60_000,
   pull: null, // downloads take as long as they take; the user cancels
 };
+

@@ -65,6 +65,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   msg('start', {}),
   /** Stop the running training at the next batch boundary. */
   msg('stop', {}),
+  /** Sweep cut points with this model and dataset (the host asks for the grid). */
+  msg('sweep', {}),
   /** List the files of one confusion-matrix cell. */
   msg('showCell', { actual: int(0, 100_000), predicted: int(0, 100_000) }),
   /** Open a file the host listed, by its id. */

@@ -8,6 +8,7 @@ export class RunSection {
   readonly root = el('section', { id: 'run-section', class: 'card' });
   private readonly start = el('vscode-button', { id: 'start' }, 'Start');
   private readonly stop = el('vscode-button', { id: 'stop', appearance: 'secondary' }, 'Stop');
+  private readonly sweep = el('vscode-button', { id: 'sweep', appearance: 'secondary', title: 'Train several cut points and plans, then compare accuracy against cost' }, 'Sweep Cut Points…');
   private readonly ring = el('vscode-progress-ring', { id: 'run-ring', hidden: true });
   private readonly line = el('p', { id: 'run-status', class: 'status', 'aria-live': 'polite' });
   private readonly message = el('p', { id: 'run-message', class: 'muted' });
@@ -15,7 +16,8 @@ export class RunSection {
   constructor(private readonly headerLine: HTMLElement) {
     this.start.addEventListener('click', () => send({ type: 'start' }));
     this.stop.addEventListener('click', () => send({ type: 'stop' }));
-    this.root.append(el('h2', {}, 'Training'), el('div', { class: 'row' }, this.start, this.stop, this.ring), this.line, this.message);
+    this.sweep.addEventListener('click', () => send({ type: 'sweep' }));
+    this.root.append(el('h2', {}, 'Training'), el('div', { class: 'row' }, this.start, this.stop, this.sweep, this.ring), this.line, this.message);
   }
 
   render(state: DashboardState): void {
@@ -24,6 +26,7 @@ export class RunSection {
     // The attribute (not only the property) so that styling and tests see it at once.
     this.start.toggleAttribute('disabled', active || !state.model || !state.dataset || !state.trusted);
     this.stop.toggleAttribute('disabled', !active || r.phase === 'stopping');
+    this.sweep.toggleAttribute('disabled', active || !state.model || !state.dataset || !state.trusted);
     this.ring.hidden = !active;
     const text = statusText(r);
     setText(this.line, text);
