@@ -43,14 +43,25 @@ function kerasTensors(value: Json, found: Json[][]): void {
   }
 }
 
-/** Inbound nodes in Keras 2 form: one list of [layer, node, tensor, kwargs] per call. */
-export function legacyInboundNodes(nodes: Json): Json {
+/**
+ * Inbound nodes in Keras 2 form: one list of [layer, node, tensor, kwargs] per call.
+ * Node indices count a model's calls the way tfjs (and Keras 2) do, where every
+ * nested model's node 0 is its own construction. Keras 3 numbers a nested
+ * Functional that way too, but not a nested Sequential (not a Functional
+ * subclass in Keras 3), whose first call it numbers 0: those get +1.
+ */
+export function legacyInboundNodes(nodes: Json, sequentials: ReadonlySet<string>): Json {
   if (!Array.isArray(nodes)) return [];
   return nodes.map((node) => {
     if (Array.isArray(node)) return node; // already Keras 2
     const tensors: Json[][] = [];
     if (isObject(node)) kerasTensors(node.args ?? [], tensors);
-    return tensors.map(([layer, nodeIndex, tensorIndex]) => [layer, nodeIndex, tensorIndex, {}]);
+    return tensors.map(([layer, nodeIndex, tensorIndex]) => [
+      layer,
+      typeof nodeIndex === 'number' && sequentials.has(String(layer)) ? nodeIndex + 1 : nodeIndex,
+      tensorIndex,
+      {},
+    ]);
   });
 }
 

@@ -23,12 +23,12 @@ export function layerName(layer: JsonObject): string {
   return String(config.name ?? layer.name ?? '');
 }
 
-/** Rewrites one layer entry in place-free fashion; collects what cannot be translated. */
-function translateLayer(layer: JsonObject, prefix: string, bad: Untranslatable[]): JsonObject {
+/** One layer entry in tfjs form (the input is left as it was); collects what cannot be translated. */
+function translateLayer(layer: JsonObject, prefix: string, sequentials: ReadonlySet<string>, bad: Untranslatable[]): JsonObject {
   const className = String(layer.class_name);
   const name = layerName(layer);
   const out = stripKeras3(layer) as JsonObject;
-  if (out.inbound_nodes !== undefined) out.inbound_nodes = legacyInboundNodes(layer.inbound_nodes);
+  if (out.inbound_nodes !== undefined) out.inbound_nodes = legacyInboundNodes(layer.inbound_nodes, sequentials);
   out.name = name;
   const config = isObject(out.config) ? out.config : {};
   out.config = config;
@@ -55,7 +55,8 @@ function tensorList(value: Json | undefined): Json {
 function translateModelConfig(className: string, config: Json, prefix: string, bad: Untranslatable[]): JsonObject {
   const wrapped: JsonObject = Array.isArray(config) ? { layers: config } : isObject(config) ? config : {};
   const layers = Array.isArray(wrapped.layers) ? wrapped.layers.filter(isObject) : [];
-  const translated = layers.map((l) => translateLayer(l, prefix, bad));
+  const sequentials = new Set(layers.filter((l) => l.class_name === 'Sequential').map(layerName));
+  const translated = layers.map((l) => translateLayer(l, prefix, sequentials, bad));
   const out: JsonObject = { name: wrapped.name ?? 'model', layers: translated };
   const first = translated[0];
   if (className === 'Sequential' && isObject(first) && first.class_name !== 'InputLayer' && Array.isArray(wrapped.build_input_shape)) {

@@ -1,0 +1,140 @@
+// The Keras importer against two real Keras files (../shared/fixtures/keras,
+// saved by Keras 2.0.5 and Keras 3.5.0, with outputs from an independent
+// float64 numpy forward pass), plus nested models and the export round trip.
+//
+// The fixtures are read from ../shared beside the repository (CI has it there,
+// read-only) rather than copied in: they are third-party files whose
+// provenance and licence live in that folder's README, and DESIGN.md keeps
+// binary fixtures out of the repository.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
+import { tf } from '../../src/engine/tf';
+import { importKerasModel } from '../../src/engine/model/keras/importer';
+import { exportKeras } from '../../src/engine/model/keras/exporter';
+import { h5 } from '../../src/engine/model/keras/hdf5';
+
+const FIXTURES = resolve('../shared/fixtures/keras');
+let dir: string;
+
+before(() => {
+  assert.ok(existsSync(FIXTURES), `the Keras fixtures are read from ${FIXTURES} (../shared beside the repository)`);
+  dir = mkdtempSync(join(tmpdir(), 'ft-keras-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Expected {
+  inputShape: number[];
+  inputs: number[][];
+  outputs: number[][];
+}
+
+function predictAll(model: tf.LayersModel, inputs: number[][], shape: number[]): number[][] {
+  return tf.tidy(() => inputs.map((x) => Array.from((model.predict(tf.tensor(x, [1, ...shape])) as tf.Tensor).dataSync())));
+}
+
+function maxAbsDiff(a: number[][], b: number[][]): number {
+  assert.equal(a.length, b.length);
+  let worst = 0;
+  a.forEach((row, i) => {
+    assert.equal(row.length, b[i].length);
+    row.forEach((v, j) => (worst = Math.max(worst, Math.abs(v - b[i][j]))));
+  });
+  return worst;
+}
+
+for (const [file, expected] of [
+  ['digits_mlp.keras', 'digits_mlp.expected.json'],
+  ['tiny_XCEPTION_KDEF.hdf5', 'tiny_XCEPTION_KDEF.expected.json'],
+]) {
+  test(`${file} reproduces the reference outputs to 1e-5, and survives an export round trip`, async () => {
+    const ref = JSON.parse(readFileSync(join(FIXTURES, expected), 'utf8')) as Expected;
+    const before = tf.memory().numTensors;
+    const { model } = await importKerasModel(join(FIXTURES, file));
+    try {
+      assert.deepEqual(model.inputs[0].shape.slice(1), ref.inputShape);
+      const got = predictAll(model, ref.inputs, ref.inputShape);
+      const diff = maxAbsDiff(got, ref.outputs.map((o) => o.flat(3)));
+      assert.ok(diff < 1e-5, `max |difference| ${diff}`);
+
+      const out = join(dir, file.replace(/\.\w+$/, '.roundtrip.keras'));
+      await exportKeras(model, out);
+      const again = await importKerasModel(out);
+      try {
+        const diff2 = maxAbsDiff(predictAll(again.model, ref.inputs, ref.inputShape), got);
+        assert.equal(diff2, 0, `round trip changed predictions by ${diff2}`);
+      } finally {
+        again.model.dispose();
+      }
+    } finally {
+      model.dispose();
+    }
+    assert.equal(tf.memory().numTensors, before, 'no tensor leaked');
+  });
+}
+
+/** A small MobileNetV2-like functional model (conv, BN, ReLU6, depthwise, residual add, pooling). */
+function mobileNetLike(): tf.LayersModel {
+  const input = tf.input({ shape: [8, 8, 3], name: 'input_1' });
+  let x = tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: 'same', useBias: false, name: 'Conv1' }).apply(input) as tf.SymbolicTensor;
+  x = tf.layers.batchNormalization({ name: 'bn_Conv1' }).apply(x) as tf.SymbolicTensor;
+  x = tf.layers.reLU({ maxValue: 6, name: 'Conv1_relu' }).apply(x) as tf.SymbolicTensor;
+  const branch = tf.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', name: 'expanded_conv_depthwise' }).apply(x) as tf.SymbolicTensor;
+  const bn = tf.layers.batchNormalization({ name: 'expanded_conv_depthwise_BN' }).apply(branch) as tf.SymbolicTensor;
+  x = tf.layers.add({ name: 'block_add' }).apply([x, bn]) as tf.SymbolicTensor;
+  x = tf.layers.globalAveragePooling2d({ name: 'global_average_pooling2d' }).apply(x) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: x, name: 'mobilenetv2_1.00_8' });
+}
+
+/** Random weights, with BN variances kept positive. */
+function randomize(model: tf.LayersModel): void {
+  for (const w of model.weights) w.write(tf.tidy(() => (w.name.includes('variance') ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', 7) : tf.randomNormal(w.shape, 0, 0.5, 'float32', 3))));
+}
+
+test('a Sequential wrapping a functional MobileNetV2-like model exports in the Keras 3 layout and imports back identically', async () => {
+  const inner = mobileNetLike();
+  const outer = tf.sequential({ name: 'sequential', layers: [inner, tf.layers.dense({ units: 3, activation: 'softmax', name: 'dense' })] });
+  randomize(outer);
+  const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 1);
+  const want = (outer.predict(x) as tf.Tensor).arraySync() as number[][];
+  const path = join(dir, 'nested.keras');
+  await exportKeras(outer, path);
+
+  // The layout Keras 3 reads: class-named paths, nested models under their own layers/.
+  const files = unzipSync(readFileSync(path));
+  assert.deepEqual(Object.keys(files).sort(), ['config.json', 'metadata.json', 'model.weights.h5']);
+  const config = JSON.parse(strFromU8(files['config.json']));
+  assert.equal(config.class_name, 'Sequential');
+  assert.equal(config.config.layers[0].class_name, 'InputLayer');
+  assert.deepEqual(config.config.layers[0].config.batch_shape, [null, 8, 8, 3]);
+  assert.equal(config.config.layers[1].class_name, 'Functional');
+  const add = config.config.layers[1].config.layers.find((l: { name: string }) => l.name === 'block_add');
+  assert.equal(add.inbound_nodes[0].args[0].length, 2, 'a merge layer gets its inputs as one list argument');
+  assert.equal(add.inbound_nodes[0].args[0][0].class_name, '__keras_tensor__');
+  const { File } = await h5();
+  const weightsPath = join(dir, 'nested.weights.h5');
+  (await import('node:fs')).writeFileSync(weightsPath, files['model.weights.h5']);
+  const f = new File(weightsPath, 'r');
+  try {
+    assert.deepEqual((f.get('layers/functional/layers/conv2d/vars/0') as { shape: number[] }).shape, [3, 3, 3, 4]);
+    assert.deepEqual((f.get('layers/functional/layers/batch_normalization_1/vars/3') as { shape: number[] }).shape, [4]);
+    assert.deepEqual((f.get('layers/functional/layers/depthwise_conv2d/vars/0') as { shape: number[] }).shape, [3, 3, 4, 1]);
+    assert.deepEqual((f.get('layers/dense/vars/0') as { shape: number[] }).shape, [4, 3]);
+  } finally {
+    f.close();
+  }
+
+  const { model } = await importKerasModel(path);
+  try {
+    const got = (model.predict(x) as tf.Tensor).arraySync() as number[][];
+    assert.equal(maxAbsDiff(got, want), 0);
+    assert.equal(model.layers.find((l) => l instanceof tf.LayersModel)?.name, 'mobilenetv2_1.00_8', 'the nested model stays nested');
+  } finally {
+    model.dispose();
+    outer.dispose();
+    x.dispose();
+  }
+});
