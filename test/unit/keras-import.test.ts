@@ -91,7 +91,7 @@ function mobileNetLike(): tf.LayersModel {
 
 /** Random weights, with BN variances kept positive. */
 function randomize(model: tf.LayersModel): void {
-  for (const w of model.weights) w.write(tf.tidy(() => (w.name.includes('variance') ? tf.randomUniform(w.shape, 0.5, 1.5, 'float32', 7) : tf.randomNormal(w.shape, 0, 0.5, 'float32', 3))));
+  for (const w of model.weights) w.write(tf.tidy(() => (w.name.includes('variance') ? tf.randomUniform(w.shape as number[], 0.5, 1.5, 'float32', 7) : tf.randomNormal(w.shape as number[], 0, 0.5, 'float32', 3))));
 }
 
 test('a Sequential wrapping a functional MobileNetV2-like model exports in the Keras 3 layout and imports back identically', async () => {

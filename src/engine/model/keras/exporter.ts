@@ -48,7 +48,8 @@ export async function exportKeras(model: tf.LayersModel, outPath: string): Promi
   const dir = mkdtempSync(join(tmpdir(), 'finetune-keras-export-'));
   try {
     const weightsPath = join(dir, WEIGHTS_H5);
-    const file = new File(weightsPath, 'w');
+    // h5py's default format (what Keras itself writes), readable by HDF5 1.10 and later.
+    const file = new File(weightsPath, 'w', { libver: ['earliest', 'v110'] });
     try {
       await writeLayers(file, model.layers);
       file.create_group('vars');

@@ -63,21 +63,24 @@ export async function openHdf5(path: string, shownAs = path): Promise<H5.File> {
 
 /** A dataset's float values, refused before any read when its shape is over the caps or its type is not a float. */
 export function readFloats(file: H5.File, path: string, shownAs: string, caps: ModelCaps): { shape: number[]; values: Float32Array } {
-  let entity: H5.Entity | null;
+  let dataset: H5.Dataset;
+  let shape: number[];
+  let meta: H5.Metadata;
   try {
-    entity = file.get(path);
+    const entity = file.get(path);
+    // An open file implies h5() has resolved.
+    if (!loaded || !(entity instanceof loaded.Dataset)) throw new ModelFileError(shownAs, `has no dataset '${path}'`);
+    dataset = entity;
+    shape = dataset.shape ?? [];
+    meta = dataset.metadata;
   } catch (e) {
-    throw new ModelFileError(shownAs, `cannot read '${path}': ${hdf5Problem(e)}`);
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(shownAs, `cannot read dataset '${path}': ${hdf5Problem(e)}`);
   }
-  // An open file implies h5() has resolved.
-  if (!loaded || !(entity instanceof loaded.Dataset)) throw new ModelFileError(shownAs, `has no dataset '${path}'`);
-  const dataset = entity;
-  const shape = dataset.shape ?? [];
   const elements = shape.reduce((n, d) => n * d, 1);
   if (shape.some((d) => d > caps.maxDimension) || elements > caps.maxTensorElements) {
     throw new ModelFileError(shownAs, `dataset '${path}' claims shape ${JSON.stringify(shape)} (${elements} elements), over the cap of ${caps.maxTensorElements}`);
   }
-  const meta = dataset.metadata;
   if (meta.type !== 1 /* H5T_FLOAT */ || (meta.size !== 4 && meta.size !== 8)) {
     throw new ModelFileError(shownAs, `dataset '${path}' is not float32 or float64 (HDF5 type ${meta.type}, ${meta.size} bytes); only float weights are read`);
   }

@@ -27,11 +27,26 @@ export interface KerasImport {
 
 type Weights = Map<string, { shape: number[]; values: Float32Array }[]>;
 
-/** The layer keys of a translated topology that may hold weights (leaf layers, nested ones as 'outer/inner'). */
-function leafKeys(topology: JsonObject, prefix = ''): string[] {
+/** The leaf layers of a translated topology, keyed like the weight paths (nested ones as 'outer/inner'). */
+function leaves(topology: JsonObject, prefix = ''): [string, JsonObject][] {
   const config = topology.config as JsonObject;
   const layers = (Array.isArray(config.layers) ? config.layers : []).filter(isObject);
-  return layers.flatMap((l) => (isModelClass(l.class_name) ? leafKeys(l, `${prefix}${String(l.name)}/`) : [`${prefix}${String(l.name)}`]));
+  return layers.flatMap((l): [string, JsonObject][] => (isModelClass(l.class_name) ? leaves(l, `${prefix}${String(l.name)}/`) : [[`${prefix}${String(l.name)}`, l]]));
+}
+
+/** Config keys that mean a layer owns weights (a Dense's units, a convolution's filters…). */
+const WEIGHT_SIZE_KEYS = ['units', 'filters', 'input_dim', 'output_dim'];
+
+/** A layer the config sizes but the weights file lacks is named before tfjs builds anything. */
+function checkPresent(file: string, source: KerasSource, layers: [string, JsonObject][]): void {
+  for (const [key, layer] of layers) {
+    const config = isObject(layer.config) ? layer.config : {};
+    if (!WEIGHT_SIZE_KEYS.some((k) => typeof config[k] === 'number')) continue;
+    const entry = source.weights.get(key);
+    if (!entry || entry.datasets.length === 0) {
+      throw new ModelFileError(file, `names layer '${key}' (${String(layer.class_name)}), but the weights file has no weights for it${entry ? ` (nothing under ${entry.group})` : ''}`);
+    }
+  }
 }
 
 function readWeights(source: KerasSource, keys: string[], caps: ModelCaps): Weights {
@@ -93,7 +108,9 @@ export async function importKerasModel(path: string, options: KerasImportOptions
   try {
     const translated = translateModel(path, source.model);
     const topology = usableTopology(path, translated, options.cut);
-    const weights = readWeights(source, leafKeys(topology), caps);
+    const layers = leaves(topology);
+    checkPresent(path, source, layers);
+    const weights = readWeights(source, layers.map(([key]) => key), caps);
     const specs: WeightSpec[] = [...weights].flatMap(([key, list]) => list.map((w, i) => ({ name: `${key}/${i}`, shape: w.shape, dtype: 'float32' as const })));
     checkTopology(path, topology, specs, caps);
     let model: tf.LayersModel;
