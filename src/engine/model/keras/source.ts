@@ -8,11 +8,6 @@ import { openHdf5, stringAttr } from './hdf5';
 import { keras2WeightPaths, keras3WeightPaths, type WeightPaths } from './weights';
 import type { Json } from './layerConfig';
 
-export const KERAS_EXTENSIONS = ['.keras', '.h5', '.hdf5'];
-
-/** True for a path the Keras importer opens (by extension, as Keras itself decides between its formats). */
-export const isKerasFile = (path: string) => KERAS_EXTENSIONS.includes(extname(path).toLowerCase());
-
 export interface KerasSource {
   format: 'keras3' | 'keras2';
   /** The model config as Keras wrote it ({class_name, config, …}). */
