@@ -7,7 +7,7 @@
 import { basename, join } from 'node:path';
 import { rmSync } from 'node:fs';
 import type { RunResult } from '../shared/events';
-import type { Preprocessing } from '../shared/preprocessing';
+import { withInputRange, type Preprocessing } from '../shared/preprocessing';
 import type { TrainSpec } from '../shared/trainSpec';
 import { tf } from './tf';
 import { selectBackend } from './backend/select';
@@ -57,7 +57,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
     if (dataset.train.length === 0) throw new TrainSetupError(`${dataset.root}: no training images`);
     if (dataset.validation.length === 0) throw new TrainSetupError(`${dataset.root}: no validation images (raise --validation-split or add a validation/ folder)`);
 
-    const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? guessPreprocessing(extractor);
+    const pre = withInputRange(spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? guessPreprocessing(extractor), spec.inputRange);
     checkInputFits(extractor, pre);
     const width = extractor.featureShape[1];
     head = buildHead(width, dataset.classes.length, spec.dropout, spec.seed);

@@ -27,6 +27,9 @@ import { prepareInputs, type PreparedInputs } from './train/inputs';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult, type ResumePoint } from './train/runResult';
 import { detectModelFormat } from './sources/resolve';
+import { isKerasFile } from './model/keras/fileKind';
+import { kerasPreprocessing } from './model/keras/preprocessing';
+import { withInputRange } from '../shared/preprocessing';
 import { runGraphTraining } from './graphTraining';
 
 export interface RunTrainingOptions {
@@ -116,7 +119,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const backend = await (options.selectBackend ?? selectBackend)({ requested: spec.backend });
   emit({ type: 'backend', report: backend });
 
-  const base = await loadLayersModelFromDir(spec.modelDir);
+  const base = await loadLayersModelFromDir(spec.modelDir, undefined, { cut: spec.cut });
   if (options.fromScratch) reinitializeWeights(base, spec.seed);
   const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
   emit({ type: 'health', report: dataset.health });
@@ -126,8 +129,15 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const cut = spec.cut ?? fromCatalog ?? findDefaultCut(base);
   log(spec.cut ? `Cut at ${cut}` : fromCatalog ? `Cut at ${cut} (the catalog's default for this model)` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
   const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
-  // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the input shape.
-  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? defaultPreprocessing(base);
+  // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none),
+  // then for a Keras file its architecture (or the user's --input-range), else a guess from the input shape; --input-range overrides the range.
+  const pre = withInputRange(
+    spec.preprocessing ??
+      readModelPreprocessing(spec.modelDir) ??
+      catalogEntryForDir(spec.modelDir)?.preprocessing ??
+      (isKerasFile(spec.modelDir) ? kerasPreprocessing(base, spec.modelDir, spec.inputRange, log) : defaultPreprocessing(base)),
+    spec.inputRange,
+  );
   const plan = options.fromScratch ? 'all' : spec.train;
   const phases = planPhases(model, spec, plan);
   const finalTrainable = phases[phases.length - 1].trainable;
