@@ -138,3 +138,53 @@ test('a Sequential wrapping a functional MobileNetV2-like model exports in the K
     x.dispose();
   }
 });
+
+/**
+ * A legacy Keras 2 HDF5 model, laid out as Keras 2's save_model_to_hdf5 does:
+ * model_config, then model_weights/<layer> with weight_names. A nested model's
+ * group lists all its trainable weights, then all non-trainable ones, each as
+ * '<inner layer>/<weight>:0' (Keras 2's layer.weights order for a Model).
+ */
+async function writeKeras2(model: tf.LayersModel, path: string): Promise<void> {
+  const { File } = await h5();
+  const f = new File(path, 'w', { libver: ['earliest', 'v110'] });
+  try {
+    f.create_attribute('keras_version', '2.13.1');
+    f.create_attribute('backend', 'tensorflow');
+    f.create_attribute('model_config', JSON.stringify(model.toJSON(null, false)));
+    const root = f.create_group('model_weights');
+    root.create_attribute('layer_names', model.layers.map((l) => l.name));
+    for (const layer of model.layers) {
+      const group = root.create_group(layer.name);
+      const weights = layer instanceof tf.LayersModel ? [...layer.trainableWeights, ...layer.nonTrainableWeights] : layer.weights;
+      if (weights.length === 0) continue;
+      const names = weights.map((w) => `${w.originalName}:0`);
+      group.create_attribute('weight_names', names);
+      weights.forEach((w, i) => {
+        const parts = names[i].split('/');
+        let g = group;
+        for (const p of parts.slice(0, -1)) g = (g.get(p) as typeof g | null) ?? g.create_group(p);
+        g.create_dataset({ name: parts[parts.length - 1], data: w.read().dataSync() as Float32Array, shape: w.shape as number[], dtype: '<f' });
+      });
+    }
+  } finally {
+    f.close();
+  }
+}
+
+test('a legacy Keras 2 .h5 with a Sequential wrapping a functional MobileNetV2-like model imports identically', async () => {
+  const inner = mobileNetLike();
+  const outer = tf.sequential({ name: 'sequential_1', layers: [inner, tf.layers.dense({ units: 3, activation: 'softmax', name: 'dense_1' })] });
+  randomize(outer);
+  const path = join(dir, 'nested.h5');
+  await writeKeras2(outer, path);
+  const x = tf.randomUniform([2, 8, 8, 3], -1, 1, 'float32', 2);
+  const { model } = await importKerasModel(path);
+  try {
+    assert.equal(maxAbsDiff((model.predict(x) as tf.Tensor).arraySync() as number[][], (outer.predict(x) as tf.Tensor).arraySync() as number[][]), 0);
+  } finally {
+    model.dispose();
+    outer.dispose();
+    x.dispose();
+  }
+});
