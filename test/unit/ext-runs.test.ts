@@ -50,6 +50,10 @@ test('the spec is built from the host state and validated; missing pieces are na
   assert.equal(built.spec.backend, 'cpu');
   assert.deepEqual(built.spec.twoPhase, { headEpochs: 3, lrMultiplier: 0.1 }, 'phase 1 leaves at least one epoch for phase 2');
   assert.equal(built.spec.name, 'demo-cnn');
+  assert.equal(built.spec.inputRange, undefined, "the dashboard's default input range takes it from the model");
+  store.setHyper({ inputRange: 'caffe' });
+  const chosen = buildSpec(store, '/runs', 'cpu');
+  assert.ok(chosen.ok && chosen.spec.inputRange === 'caffe', 'the chosen input range goes into the spec');
 });
 
 test('run names are safe folder labels', () => {
