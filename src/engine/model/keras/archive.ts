@@ -13,7 +13,7 @@ export const METADATA_JSON = 'metadata.json';
 export const WEIGHTS_H5 = 'model.weights.h5';
 
 /** What a .keras archive holds, with the weights written to a temp file that `dispose` removes. */
-export interface KerasArchive {
+interface KerasArchive {
   config: Record<string, unknown>;
   metadata: Record<string, unknown>;
   weightsPath: string;

@@ -7,7 +7,7 @@ import { loadLayersModelFromDir } from '../load';
 import { exportKeras } from './exporter';
 
 /** Where `finetune export --format keras RUNDIR` writes by default. */
-export const defaultKerasExportPath = (runDir: string) => join(runDir, 'model.keras');
+const defaultKerasExportPath = (runDir: string) => join(runDir, 'model.keras');
 
 export async function exportRunToKeras(runDir: string, outPath = defaultKerasExportPath(runDir)): Promise<string> {
   if (!existsSync(join(runDir, 'spec.json'))) throw new ModelFileError(runDir, 'is not a run folder (no spec.json)');

@@ -3,6 +3,6 @@
 // URL checks can ask without loading the importer.
 import { extname } from 'node:path';
 
-export const KERAS_EXTENSIONS = ['.keras', '.h5', '.hdf5'];
+const KERAS_EXTENSIONS = ['.keras', '.h5', '.hdf5'];
 
 export const isKerasFile = (path: string) => KERAS_EXTENSIONS.includes(extname(path).toLowerCase());

@@ -27,7 +27,7 @@ export function h5(): Promise<H5Api> {
 const SIGNATURE = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The innermost message of an HDF5 error stack ("#005: … in H5F__super_read(): truncated file: …"). */
-export function hdf5Problem(e: unknown): string {
+function hdf5Problem(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   const frames = [...text.matchAll(/#\d+: .*? in [\w.]+\(\): (.*)/g)].map((m) => m[1].trim());
   return frames.length > 0 ? frames[frames.length - 1] : text.split('\n')[0];

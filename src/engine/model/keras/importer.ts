@@ -13,13 +13,13 @@ import { isModelClass, translateModel, usableTopology } from './topology';
 import { isObject, type JsonObject } from './layerConfig';
 import { openKerasSource, type KerasSource } from './source';
 
-export interface KerasImportOptions {
+interface KerasImportOptions {
   /** The chosen cut: layers above it are not needed, so an untranslatable one there does not stop the import. */
   cut?: string;
   caps?: Partial<ModelCaps>;
 }
 
-export interface KerasImport {
+interface KerasImport {
   model: tf.LayersModel;
   /** The Keras config as written (preprocessing inference reads its architecture). */
   kerasModel: unknown;

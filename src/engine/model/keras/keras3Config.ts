@@ -7,8 +7,8 @@
 import { tf } from '../../tf';
 import { isObject, type Json, type JsonObject } from './layerConfig';
 
-const KERAS3_VERSION_TARGETED = '3.5.0';
-export { KERAS3_VERSION_TARGETED };
+/** The Keras version whose layout this writes (the version of the real .keras fixture it was checked against). */
+export const KERAS3_VERSION_TARGETED = '3.5.0';
 
 /** Keras 3 python module of each config object kind, as Keras writes it. */
 const wrap = (module: string, class_name: string, config: Json, registered_name: Json = null): JsonObject => ({ module, class_name, config, registered_name });

@@ -23,7 +23,7 @@ const ARCHITECTURES: [RegExp, InputRange][] = [
   [/^densenet(121|169|201)$/i, 'torch'],
 ];
 
-export interface InferredRange {
+interface InferredRange {
   range: InputRange;
   /** Why, for the run log: "MobileNetV2 (mobilenetv2_1.00_224)", "a Rescaling layer at the input". */
   because: string;

@@ -8,7 +8,7 @@ import { adaptLayerConfig, isObject, legacyInboundNodes, stripKeras3, type Json,
 
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
-export interface Untranslatable {
+interface Untranslatable {
   /** Layer path, nested models joined with '/'. */
   path: string;
   className: string;

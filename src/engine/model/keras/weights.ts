@@ -18,7 +18,7 @@ import { isModelClass, layerName } from './topology';
 import { stringListAttr } from './hdf5';
 
 /** A layer's HDF5 group and its datasets in weight order (empty when the group is missing). */
-export interface LayerWeights {
+interface LayerWeights {
   group: string;
   datasets: string[];
 }
