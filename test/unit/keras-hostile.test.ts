@@ -67,6 +67,17 @@ test('a zip that is not a Keras archive', async () => {
   await expectRefused(path, /is a zip but not a Keras 3 archive: it has no config\.json or model\.weights\.h5/);
 });
 
+test('a zip holding config.json twice', async () => {
+  const path = file('twice.keras');
+  const entries = readEntries(DIGITS);
+  const zip = zipSync({ 'config.json': entries['config.json'], 'model.weights.h5': entries['model.weights.h5'], 'xonfig.json': strToU8('{}') }, { level: 0 });
+  // Rename xonfig.json to config.json in both of its headers: a second entry of that name.
+  const bytes = Buffer.from(zip);
+  for (let at = bytes.indexOf('xonfig.json'); at >= 0; at = bytes.indexOf('xonfig.json', at + 1)) bytes.write('c', at);
+  writeFileSync(path, bytes);
+  await expectRefused(path, /holds config\.json twice/);
+});
+
 test('a file named .keras that is not a zip', async () => {
   const path = file('plain.keras');
   writeFileSync(path, '{"class_name": "Sequential"}');

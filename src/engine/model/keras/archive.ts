@@ -40,8 +40,12 @@ export function readKerasArchive(path: string, caps: ModelCaps): KerasArchive {
       failure ??= new ModelFileError(path, problem);
       file.terminate();
     };
+    const seen = new Set<string>();
     const unzip = new Unzip((file) => {
       if (failure) return;
+      // Two entries of one name: which one Keras would read is unclear, so neither is.
+      if (seen.has(file.name)) return fail(file, `holds ${file.name} twice`);
+      seen.add(file.name);
       if (file.name === CONFIG_JSON || file.name === METADATA_JSON) {
         const chunks: Uint8Array[] = [];
         let total = 0;
