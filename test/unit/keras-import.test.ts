@@ -188,3 +188,28 @@ test('a legacy Keras 2 .h5 with a Sequential wrapping a functional MobileNetV2-l
     x.dispose();
   }
 });
+
+test('a real MobileNetV2 (nsfwjs: 162 layers, 2.6M params) wrapped in a Sequential round-trips through .keras with identical predictions', async () => {
+  await tf.setBackend('cpu');
+  const { loadLayersModelFromDir } = await import('../../src/engine/model/load');
+  const { fixtureDir } = await import('../helpers/nsfwjsFixtures');
+  const { inferKerasInputRange } = await import('../../src/engine/model/keras/preprocessing');
+  const mobilenet = await loadLayersModelFromDir(fixtureDir('mobilenet_v2'));
+  // Keras names a stock MobileNetV2 this way; the importer then infers its [-1, 1] input.
+  const inner = tf.model({ inputs: mobilenet.inputs, outputs: mobilenet.outputs, name: 'mobilenetv2_1.00_224' });
+  const outer = tf.sequential({ name: 'classifier', layers: [inner] });
+  const path = join(dir, 'mobilenet.keras');
+  await exportKeras(outer, path);
+  const x = tf.randomUniform([1, 224, 224, 3], -1, 1, 'float32', 9);
+  const { model } = await importKerasModel(path);
+  try {
+    const [want, got] = tf.tidy(() => [(outer.predict(x) as tf.Tensor).arraySync() as number[][], (model.predict(x) as tf.Tensor).arraySync() as number[][]]);
+    assert.equal(maxAbsDiff(got, want), 0);
+    assert.equal(model.countParams(), outer.countParams());
+    assert.deepEqual(inferKerasInputRange(model), { range: '-1,1', because: "the keras.applications architecture 'mobilenetv2_1.00_224'" });
+  } finally {
+    model.dispose();
+    mobilenet.dispose();
+    x.dispose();
+  }
+});
