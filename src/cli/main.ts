@@ -1,21 +1,23 @@
-// `finetune`: the headless runner. Subcommands: summary, train, lr-find, sweep, classify, demo, models.
+// `finetune`: the headless runner. Subcommands: summary, train, lr-find, sweep, classify, demo, models, export.
 import { describeError, EXIT_BAD_INPUT, UsageError } from './errors';
 import { TRAIN_USAGE } from './train';
 import { LR_FIND_USAGE } from './lrFind';
 import { SWEEP_USAGE } from './sweep';
+import { EXPORT_USAGE } from './export';
 
 const USAGE = `Usage:
-  finetune summary --model DIR|ID|URL [--json]
+  finetune summary --model DIR|ID|URL|FILE.keras|FILE.h5 [--json]
   ${TRAIN_USAGE.replace(/\n/g, '\n  ')}
   ${LR_FIND_USAGE.replace(/\n/g, '\n  ')}
   ${SWEEP_USAGE.replace(/\n/g, '\n  ')}
   finetune classify --model DIR IMAGE... [--top K] [--json]
   finetune demo [--compare-scratch] [--json] [--backend NAME] [--runs DIR]
-  finetune models ...`;
+  finetune models ...
+  ${EXPORT_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (['summary', 'train', 'lr-find', 'sweep', 'classify', 'demo', 'models'].includes(command)) (await import('./quiet')).quietTfjs();
+  if (['summary', 'train', 'lr-find', 'sweep', 'classify', 'demo', 'models', 'export'].includes(command)) (await import('./quiet')).quietTfjs();
   // Commands load lazily, so `finetune --help` starts without tfjs.
   switch (command) {
     case 'summary':
@@ -32,6 +34,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./demo')).demoCommand(rest);
     case 'models':
       return (await import('./models')).modelsCommand(rest);
+    case 'export':
+      return (await import('./export')).exportCommand(rest);
     case undefined:
     case '-h':
     case '--help':

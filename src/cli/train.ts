@@ -2,15 +2,17 @@ import { resolve } from 'node:path';
 import type { RunResult } from '../shared/events';
 import type { TrainSpecInput } from '../shared/trainSpec';
 import { BackendNameSchema } from '../shared/trainSpec';
+import { InputRangeSchema, type InputRange } from '../shared/preprocessing';
 import { resumeTraining, runTraining, type RunTrainingOptions } from '../engine/runTraining';
 import { optionalNumber, parse, parsePlan, requireString } from './args';
 import { UsageError } from './errors';
 import { EventPrinter, printResult, resultJson } from './report';
 import { resolveModelArg } from './modelArg';
 
-export const TRAIN_USAGE = `finetune train --model DIR|ID|URL --data DIR [--cut LAYER|NODE] [--train head|top:K|all|fine-tune|gradual|A,B]
+export const TRAIN_USAGE = `finetune train --model DIR|ID|URL|FILE.keras|FILE.h5 --data DIR [--cut LAYER|NODE] [--train head|top:K|all|fine-tune|gradual|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
   [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
+  [--input-range 0,1|-1,1|0,255|caffe|torch]   (--model also takes a Keras .keras / .h5 file)
 finetune train --resume RUNDIR [--json]`;
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -34,6 +36,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     name: { type: 'string' },
     json: { type: 'boolean' },
     resume: { type: 'string' },
+    'input-range': { type: 'string' },
   });
   if (values.resume !== undefined) {
     const result = await trainWithCli((o) => resumeTraining(resolve(values.resume!), o), { json: values.json === true });
@@ -64,10 +67,18 @@ export async function trainCommand(args: string[]): Promise<number> {
     augment: values.augment,
     backend: parseBackend(values.backend),
     name: values.name,
+    inputRange: parseInputRange(values['input-range']),
   };
   const result = await trainWithCli((o) => runTraining(spec, o), { json: values.json === true });
   if (values.json) process.stdout.write(resultJson(result) + '\n');
   return 0;
+}
+
+export function parseInputRange(value: string | undefined): InputRange | undefined {
+  if (value === undefined) return undefined;
+  const parsed = InputRangeSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--input-range ${value}: expected ${InputRangeSchema.options.join(', ')}`);
+  return parsed.data;
 }
 
 export function parseBackend(value: string | undefined): TrainSpecInput['backend'] {

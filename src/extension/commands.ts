@@ -65,17 +65,18 @@ export function registerCommands(context: vscode.ExtensionContext, app: App): vo
   }
 }
 
-/** Open Model…: from the palette, a file dialog; from the Explorer's menu on a model.json, that file. */
+/** Open Model…: from the palette, a file dialog; from the Explorer's menu on a model.json or a Keras file, that file. */
 async function openModel(app: App, clicked?: vscode.Uri): Promise<void> {
   const uri = clicked ?? (await vscode.window.showOpenDialog({
     canSelectFolders: true,
     canSelectFiles: true,
     canSelectMany: false,
-    filters: { 'TF.js model': ['json'] },
+    filters: { 'Models (TF.js, Keras)': ['json', 'keras', 'h5', 'hdf5'], 'TF.js model': ['json'], 'Keras model': ['keras', 'h5', 'hdf5'] },
     openLabel: 'Open Model',
-    title: 'A TF.js Layers model: model.json or its folder',
+    title: 'A TF.js model (model.json or its folder) or a Keras .keras / .h5 file',
   }))?.[0];
   if (!uri) return;
+  // A Keras file is the model itself; a model.json stands for its folder.
   const dir = uri.fsPath.toLowerCase().endsWith('.json') ? path.dirname(uri.fsPath) : uri.fsPath;
   if (await app.loadModel(dir)) await vscode.commands.executeCommand('finetune.layers.focus');
 }

@@ -27,3 +27,32 @@ export const PreprocessingSchema = z.object({
   resize: z.enum(['stretch', 'centerCrop']).default('stretch'),
 });
 export type Preprocessing = z.infer<typeof PreprocessingSchema>;
+
+/**
+ * Value-range presets for a model that declares none (a Keras file of an
+ * unknown architecture): `0,1`, `-1,1`, `0,255`, and the two mean/std
+ * conventions of keras.applications: `caffe` (BGR, ImageNet means subtracted
+ * in 0–255, as ResNet50 and VGG) and `torch` (RGB, ImageNet mean/std on [0,1],
+ * as DenseNet).
+ */
+export const InputRangeSchema = z.enum(['0,1', '-1,1', '0,255', 'caffe', 'torch']);
+export type InputRange = z.infer<typeof InputRangeSchema>;
+
+/** `preprocessing` with its value range (and, for caffe, channel order) replaced by the preset. */
+export function withInputRange(preprocessing: Preprocessing, preset: InputRange | undefined): Preprocessing {
+  switch (preset) {
+    case undefined:
+      return preprocessing;
+    case '0,1':
+      return { ...preprocessing, channelOrder: 'rgb', range: { kind: 'unit' } };
+    case '-1,1':
+      return { ...preprocessing, channelOrder: 'rgb', range: { kind: 'symmetric' } };
+    case '0,255':
+      return { ...preprocessing, channelOrder: 'rgb', range: { kind: 'raw' } };
+    case 'caffe':
+      // (x/255 - m/255) / (1/255) = x - m: the means in 0-255, in B, G, R order.
+      return { ...preprocessing, channelOrder: 'bgr', range: { kind: 'meanStd', mean: [103.939 / 255, 116.779 / 255, 123.68 / 255], std: [1 / 255, 1 / 255, 1 / 255] } };
+    case 'torch':
+      return { ...preprocessing, channelOrder: 'rgb', range: { kind: 'meanStd', mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } };
+  }
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PreprocessingSchema } from './preprocessing';
+import { InputRangeSchema, PreprocessingSchema } from './preprocessing';
 
 /** Backend names as the user sees them; `tensorflow` is tfjs-node-gpu, then tfjs-node. */
 export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu']);
@@ -47,7 +47,7 @@ export type PhaseSpec = z.infer<typeof PhaseSpecSchema>;
  * it continues the same run.
  */
 export const TrainSpecFieldsSchema = z.object({
-  /** Folder holding `model.json`. */
+  /** Folder holding `model.json`, or a Keras `.keras` / `.h5` / `.hdf5` file. */
   modelDir: z.string().min(1).max(4096),
   /** Dataset root: class folders, or train/validation[/test] of class folders. */
   dataDir: z.string().min(1).max(4096),
@@ -84,6 +84,8 @@ export const TrainSpecFieldsSchema = z.object({
   backend: BackendNameSchema.optional(),
   featureCache: z.enum(['auto', 'off']).default('auto'),
   preprocessing: PreprocessingSchema.optional(),
+  /** Overrides the value range of whatever preprocessing applies; the way to answer a model that declares none. */
+  inputRange: InputRangeSchema.optional(),
   /** Label for the run folder name. */
   name: z.string().regex(/^[\w.-]{1,64}$/).optional(),
 });

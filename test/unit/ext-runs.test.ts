@@ -51,6 +51,10 @@ test('the spec is built from the host state and validated; missing pieces are na
   // The dashboard's two-phase switch arrives as phases: the head, then the plan at lr × multiplier.
   assert.deepEqual(built.spec.phases, [{ train: 'head', epochs: 3 }, { train: 'top:2', epochs: 4, groups: [{ layers: 'all', lrMultiplier: 0.1 }] }], 'phase 1 leaves at least one epoch for phase 2');
   assert.equal(built.spec.name, 'demo-cnn');
+  assert.equal(built.spec.inputRange, undefined, "the dashboard's default input range takes it from the model");
+  store.setHyper({ inputRange: 'caffe' });
+  const chosen = buildSpec(store, '/runs', 'cpu');
+  assert.ok(chosen.ok && chosen.spec.inputRange === 'caffe', 'the chosen input range goes into the spec');
 });
 
 test('run names are safe folder labels', () => {

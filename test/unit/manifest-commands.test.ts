@@ -39,3 +39,13 @@ test('every menu entry names a contributed command', () => {
   const unknown = Object.entries(menus).flatMap(([menu, entries]) => entries.filter((e) => e.command && !ids.has(e.command)).map((e) => `${menu}: ${e.command}`));
   assert.deepEqual(unknown, []);
 });
+
+test("the Explorer's Open in Finetune Studio is offered on model.json and on Keras files, not on other files", () => {
+  const entry = manifest.contributes.menus['explorer/context'].find((e: { command: string }) => e.command === 'finetune.openModelFile');
+  const regex = /resourceExtname =~ \/(.+)\/i/.exec(entry.when)?.[1];
+  assert.ok(regex, entry.when);
+  assert.match(entry.when, /resourceFilename == model\.json/);
+  const matches = (ext: string) => new RegExp(regex, 'i').test(ext);
+  assert.deepEqual(['.keras', '.h5', '.hdf5', '.H5'].map(matches), [true, true, true, true]);
+  assert.deepEqual(['.json', '.pt', '.png', '.keras.bak'].map(matches), [false, false, false, false]);
+});

@@ -25,10 +25,8 @@ async function refused(path: string, problem: RegExp, file = path): Promise<void
 }
 
 for (const [ext, advice] of [
-  ['.h5', /Keras HDF5 model.*tensorflowjs_converter --input_format=keras/],
-  ['.keras', /Keras 3 model.*tensorflowjs_converter --input_format=keras/],
   ['.pt', /PyTorch file: never loaded \(unpickling runs code\).*tensorflowjs_converter/],
-  ['.pkl', /Python pickle: never loaded.*tensorflowjs_converter/],
+  ['.pkl', /Python pickle: never loaded.*model\.save\("m\.keras"\)/],
 ] as const) {
   test(`a ${ext} file is refused with conversion advice`, async () => {
     // The content is a pickle opcode stream; it must never be parsed, let alone run.
@@ -41,6 +39,15 @@ for (const [ext, advice] of [
     mkdirSync(dir);
     writeFileSync(join(dir, `weights${ext}`), 'x');
     await refused(dir, advice, join(dir, `weights${ext}`));
+  });
+}
+
+for (const ext of ['.keras', '.h5', '.hdf5']) {
+  test(`a folder holding a ${ext} file points at the file (Keras files open as files)`, async () => {
+    const dir = join(root, `keras-${ext.slice(1)}`);
+    mkdirSync(dir);
+    writeFileSync(join(dir, `model${ext}`), 'x');
+    await refused(dir, /is a Keras model file: open the file itself, not its folder/, join(dir, `model${ext}`));
   });
 }
 

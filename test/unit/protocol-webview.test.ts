@@ -76,6 +76,11 @@ test('the schema is a discriminated union over `type`', () => {
   assert.ok(types.includes('ready') && types.includes('openFile'));
 });
 
+test('the input range is auto or one of the CLI presets', () => {
+  for (const inputRange of ['auto', '0,1', '-1,1', '0,255', 'caffe', 'torch']) assert.equal(parseWebviewMessage({ type: 'setHyper', values: { inputRange } }).ok, true, inputRange);
+  rejects({ type: 'setHyper', values: { inputRange: '0,2' } }, 'an unknown input range');
+});
+
 test('the head dropout is a hyperparameter in [0, 0.95]', () => {
   assert.equal(parseWebviewMessage({ type: 'setHyper', values: { dropout: 0.5 } }).ok, true);
   rejects({ type: 'setHyper', values: { dropout: 1 } }, 'dropout 1');

@@ -174,8 +174,8 @@ test('a download that passes the network checks but holds NaN weights is refused
 test('Keras, PyTorch, pickle and SavedModel URLs are refused with conversion advice, without a request', async () => {
   const before = [...server.hits.values()].reduce((a, b) => a + b, 0);
   const cases: [string, RegExp][] = [
-    [`${server.base}model.h5`, /model\.h5: is a Keras HDF5 model, not TF\.js; convert it: tensorflowjs_converter --input_format=keras/],
-    [`${server.base}model.keras`, /model\.keras: is a Keras 3 model.*tensorflowjs_converter/],
+    [`${server.base}model.h5`, /model\.h5: is a Keras model file: only TF\.js models are downloaded; download it yourself and open the local file/],
+    [`${server.base}model.keras`, /model\.keras: is a Keras model file: only TF\.js models are downloaded/],
     [`${server.base}weights.pt`, /weights\.pt: is a PyTorch file: never loaded/],
     [`${server.base}model.pkl`, /model\.pkl: is a Python pickle: never loaded/],
     [`${server.base}saved_model.pb`, /saved_model\.pb: .*tensorflowjs_converter --input_format=tf_saved_model/],

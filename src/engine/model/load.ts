@@ -5,6 +5,7 @@ import { tf } from '../tf';
 import { ModelFileError, type ModelCaps } from './modelFileError';
 import { validateLayersModelDir, type ValidatedArtifacts } from './validate';
 import type { WeightSpec } from './manifest';
+import { isKerasFile } from './keras/fileKind';
 
 export { ModelFileError, type ModelCaps } from './modelFileError';
 export { validateLayersModelDir, type ValidatedArtifacts } from './validate';
@@ -28,8 +29,17 @@ export async function modelFromArtifacts(artifacts: ValidatedArtifacts): Promise
   }
 }
 
-/** Validates a TF.js Layers model folder (model.json + shards) and loads it. */
-export async function loadLayersModelFromDir(dir: string, caps?: Partial<ModelCaps>): Promise<tf.LayersModel> {
+/**
+ * The one entry that opens a Layers model: a TF.js folder (model.json +
+ * shards), validated then loaded, or a Keras `.keras`/`.h5`/`.hdf5` file,
+ * translated by the Keras importer. `cut` matters only for a Keras file with
+ * a layer TF.js cannot build: the model then opens up to the cut.
+ */
+export async function loadLayersModelFromDir(dir: string, caps?: Partial<ModelCaps>, options: { cut?: string } = {}): Promise<tf.LayersModel> {
+  if (isKerasFile(dir)) {
+    const { importKerasModel } = await import('./keras/importer');
+    return (await importKerasModel(dir, { cut: options.cut, caps })).model;
+  }
   return modelFromArtifacts(await validateLayersModelDir(dir, caps));
 }
 

@@ -13,16 +13,25 @@ import { saveModelDir } from '../run/saveModel';
 import { reinitializeWeights } from '../train/reinit';
 import { planPhases } from '../train/phasePlan';
 import { leafLayers } from '../model/graph';
+import type { Preprocessing } from '../../shared/preprocessing';
 import type { ModelSource, PrepareContext, TrainingModel } from './source';
 
-/** Opens `modelDir` with `load` (the TF.js loader by default; an importer returns a Layers model the same way). */
-export async function openLayersModel(modelDir: string, load: (dir: string) => Promise<tf.LayersModel> = loadLayersModelFromDir): Promise<ModelSource> {
+export interface LayersOpenOptions {
+  /** The TF.js loader by default; an importer returns a Layers model the same way. */
+  load?: (dir: string) => Promise<tf.LayersModel>;
+  /** Preprocessing from the model alone; by default from its input shape. */
+  guess?: (base: tf.LayersModel, log: (line: string) => void) => Preprocessing;
+}
+
+/** Opens `modelDir` as a Layers model source. */
+export async function openLayersModel(modelDir: string, options: LayersOpenOptions = {}): Promise<ModelSource> {
+  const { load = loadLayersModelFromDir, guess = defaultPreprocessing } = options;
   const base = await load(modelDir);
   // base, the model with its head, prefix, folded prefix and suffix share layers: freed weight by weight, once (see disposeWeights).
   const owned: tf.LayersModel[] = [base];
   return {
     inputShape: base.inputs[0].shape,
-    guessPreprocessing: () => defaultPreprocessing(base),
+    guessPreprocessing: (log) => guess(base, log),
     prepare: (context) => prepare(base, modelDir, context, (m) => owned.push(m)),
     dispose: () => disposeWeights(owned),
   };

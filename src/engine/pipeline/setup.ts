@@ -51,7 +51,7 @@ export async function setUpRun(spec: TrainSpec, options: SetupOptions, owner: Ow
   const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
   emit({ type: 'health', report: dataset.health });
   checkDataset(dataset);
-  const pre = preprocessingFor(spec, () => source.guessPreprocessing());
+  const pre = preprocessingFor(spec, () => source.guessPreprocessing((line) => log(line)));
   checkInputFits(source.inputShape, pre);
   const budget = trainingBudget(spec, dataset.train.length);
   if (spec.epochs === undefined) log(budget.reason);

@@ -47,7 +47,7 @@ export interface ModelSource {
   /** The image input, [null, h, w, c], null where free. */
   readonly inputShape: (number | null)[];
   /** Preprocessing from the model alone: the last resort after the spec, the model folder and the catalog. */
-  guessPreprocessing(): Preprocessing;
+  guessPreprocessing(log: (line: string) => void): Preprocessing;
   /** Cuts the model and adds the head for this run. Called once. */
   prepare(context: PrepareContext): TrainingModel;
   dispose(): void;

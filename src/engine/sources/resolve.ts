@@ -12,6 +12,7 @@ import { downloadModelFiles, type DownloadLimits, type DownloadProgress } from '
 import { displayUrl } from './fetch';
 import { modelJsonUrl } from './formats';
 import { locateModelJson, validateLayersModelDir } from '../model/validate';
+import { isKerasFile } from '../model/keras/fileKind';
 import { validateGraphModelDir } from '../model/graphArtifacts';
 import { SharedFlights } from './shared';
 
@@ -168,6 +169,7 @@ export async function validateDownloadedModel(modelDir: string, expected: 'layer
  * model.json cap, so a hostile folder cannot make this allocate more.
  */
 export async function detectModelFormat(dir: string): Promise<'layers' | 'graph'> {
+  if (isKerasFile(dir)) return 'layers'; // the Keras importer makes a Layers model
   const file = await locateModelJson(dir);
   const info = await stat(file);
   if (!info.isFile() || info.size > DEFAULT_CAPS.maxModelJsonBytes) return 'layers';
@@ -195,7 +197,9 @@ export async function resolveModel(idOrDirOrUrl: string, options: PullOptions = 
   if (findCatalogEntry(idOrDirOrUrl, options.catalog ?? CATALOG) || /^https?:\/\//i.test(idOrDirOrUrl)) {
     return (await pullModel(idOrDirOrUrl, options)).dir;
   }
-  // The local loader's rules: a folder or model.json, other formats refused with conversion advice.
-  return dirname(await locateModelJson(resolvePath(idOrDirOrUrl)));
+  // The local loader's rules: a Keras file as is, a folder or model.json, other formats refused with conversion advice.
+  const local = resolvePath(idOrDirOrUrl);
+  if (isKerasFile(local)) return local;
+  return dirname(await locateModelJson(local));
 }
 

@@ -35,6 +35,7 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
     dropout: h.dropout,
     twoPhase: h.twoPhase ? { headEpochs: Math.min(h.headEpochs, Math.max(1, h.epochs - 1)), lrMultiplier: h.lrMultiplier } : undefined,
     backend,
+    inputRange: h.inputRange === 'auto' ? undefined : h.inputRange,
     name: runName(m.summary.name),
   });
   if (!parsed.success) {

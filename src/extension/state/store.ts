@@ -41,6 +41,7 @@ export const DEFAULT_HYPER: Hyperparameters = {
   augment: false,
   seed: 42,
   dropout: 0.2,
+  inputRange: 'auto',
 };
 
 const IDLE_RUN: RunView = {

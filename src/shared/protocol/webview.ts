@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ClassMetrics } from '../events';
 import type { HealthReport } from '../health';
+import { InputRangeSchema } from '../preprocessing';
 
 // ---------------------------------------------------------------- page → host
 
@@ -29,6 +30,8 @@ export const HyperparametersSchema = z
     seed: int(0, 2 ** 31 - 1),
     /** Dropout before the new head's dense layer. */
     dropout: real(0, 0.95),
+    /** The model's input range: `auto` takes it from the model (or asks, for a Keras file that says nothing), else a preset. */
+    inputRange: z.enum(['auto', ...InputRangeSchema.options]),
   })
   .strict();
 export type Hyperparameters = z.infer<typeof HyperparametersSchema>;

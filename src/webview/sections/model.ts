@@ -1,12 +1,23 @@
 // Section: the model and its cut point.
-import type { DashboardState } from '../../shared/protocol/webview';
+import type { DashboardState, Hyperparameters } from '../../shared/protocol/webview';
 import { clear, counted, el, fullCount, setText } from '../dom';
 import { send } from '../host';
+
+/** The input-range presets, as the CLI's --input-range names them. */
+const INPUT_RANGES: [Hyperparameters['inputRange'], string][] = [
+  ['auto', 'From the model'],
+  ['0,1', '0 to 1'],
+  ['-1,1', '−1 to 1'],
+  ['0,255', '0 to 255'],
+  ['caffe', 'caffe: BGR, ImageNet means subtracted'],
+  ['torch', 'torch: ImageNet mean and std'],
+];
 
 export class ModelSection {
   readonly root = el('section', { id: 'model-section', class: 'card' });
   private readonly summary = el('p', { id: 'model-summary', class: 'muted' });
   private readonly cut = el('vscode-dropdown', { id: 'cut-select', 'aria-label': 'Cut point' }) as HTMLElement & { value: string };
+  private readonly inputRange = el('vscode-dropdown', { id: 'input-range-select', 'aria-label': 'Input range' }) as HTMLElement & { value: string };
   private cutKey = '';
 
   constructor() {
@@ -18,11 +29,17 @@ export class ModelSection {
       const id = Number(this.cut.value);
       if (Number.isInteger(id)) send({ type: 'setCut', layerId: id });
     });
+    for (const [value, label] of INPUT_RANGES) this.inputRange.append(el('vscode-option', { value }, label));
+    this.inputRange.addEventListener('change', () => {
+      const value = INPUT_RANGES.find(([v]) => v === this.inputRange.value)?.[0];
+      if (value) send({ type: 'setHyper', values: { inputRange: value } });
+    });
     this.root.append(
       el('h2', {}, 'Model and cut point'),
       this.summary,
       el('div', { class: 'row' }, open, demo),
       el('label', { class: 'field' }, el('span', {}, 'Cut after layer (the new head goes on its output)'), this.cut),
+      el('label', { class: 'field' }, el('span', {}, 'Input range (Keras files carry none)'), this.inputRange),
     );
   }
 
@@ -31,6 +48,8 @@ export class ModelSection {
     setText(this.summary, m ? `${m.name} · ${m.format} model · ${counted(m.layerCount, 'layer')} · ${fullCount(m.totalParams)} params · input [${m.inputShape.map((d) => d ?? '?').join(', ')}]` : 'No model is open.');
     const disabled = !m || state.run.phase === 'running' || state.run.phase === 'starting' || state.run.phase === 'stopping';
     this.cut.toggleAttribute('disabled', disabled);
+    this.inputRange.toggleAttribute('disabled', disabled);
+    if (this.inputRange.value !== state.hyper.inputRange) this.inputRange.value = state.hyper.inputRange;
     // Rebuild the options only when the layer list changes (not on every toggle).
     const key = `${m?.name}:${state.layers.length}`;
     if (key !== this.cutKey) {

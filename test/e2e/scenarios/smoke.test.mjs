@@ -57,9 +57,9 @@ describe('smoke', () => {
 
   scenario('the Explorer context menu offers the Finetune entry that fits the resource', async ({ page, session }) => {
     // Written while the workbench runs, as a user's files would be.
-    for (const file of ['smoke-dataset/cats/1.png', 'smoke-dataset/dogs/1.png', 'smoke-photo.png']) {
+    for (const file of ['smoke-dataset/cats/1.png', 'smoke-dataset/dogs/1.png', 'smoke-photo.png', 'smoke-model.keras']) {
       mkdirSync(dirname(join(session.workspace, file)), { recursive: true });
-      writeFileSync(join(session.workspace, file), PNG);
+      writeFileSync(join(session.workspace, file), PNG); // the menu goes by the file's name only
     }
     const menuFor = async (name) => {
       await (await explorerRow(page, name)).click({ button: 'right' });
@@ -74,7 +74,10 @@ describe('smoke', () => {
     const image = await menuFor('smoke-photo.png');
     assert.ok(image.includes('Classify with Fine-tuned Model'), `image menu: ${image.join(' | ')}`);
     assert.ok(!image.includes('Fine-tune on this Dataset'), `image menu: ${image.join(' | ')}`);
+    assert.ok(!image.includes('Open in Finetune Studio'), `image menu: ${image.join(' | ')}`);
+    const keras = await menuFor('smoke-model.keras');
+    assert.ok(keras.includes('Open in Finetune Studio'), `Keras file menu: ${keras.join(' | ')}`);
     const text = await menuFor('README.md');
-    assert.ok(!text.some((title) => /Fine-tune|Classify/.test(title)), `README.md menu: ${text.join(' | ')}`);
+    assert.ok(!text.some((title) => /Fine-tune|Classify|Open in Finetune/.test(title)), `README.md menu: ${text.join(' | ')}`);
   });
 });
