@@ -17,13 +17,12 @@ import { scanDataset } from './data/dataset';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
 import { restoreWeights } from './run/checkpoint';
-import { readModelPreprocessing } from './run/saveModel';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult, type ResumePoint } from './train/runResult';
-import { catalogEntryForDir } from './sources/catalogDefaults';
+import { declaredPreprocessing } from './model/folderFacts';
 import { saveGraphFineTune } from './graph/saved';
 import { extractGraphFeatures, type GraphFeatures } from './graph/features';
 import type { RunTrainingOptions } from './runTraining';
@@ -57,7 +56,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
     if (dataset.train.length === 0) throw new TrainSetupError(`${dataset.root}: no training images`);
     if (dataset.validation.length === 0) throw new TrainSetupError(`${dataset.root}: no validation images (raise --validation-split or add a validation/ folder)`);
 
-    const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? guessPreprocessing(extractor);
+    const pre = spec.preprocessing ?? declaredPreprocessing(spec.modelDir) ?? guessPreprocessing(extractor);
     checkInputFits(extractor, pre);
     const width = extractor.featureShape[1];
     head = buildHead(width, dataset.classes.length, spec.dropout, spec.seed);

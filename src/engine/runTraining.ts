@@ -10,14 +10,15 @@ import { loadLayersModelFromDir } from './model/load';
 import { HEAD_PREFIX, applyFreeze, attachHead, defaultPreprocessing, findDefaultCut, resolveTrainable } from './model/transfer';
 import { splitAtFreezeBoundary } from './model/split';
 import { foldBatchNorm } from './model/foldBatchNorm';
-import { catalogCut, catalogEntryForDir } from './sources/catalogDefaults';
+import { catalogCut } from './sources/catalogDefaults';
+import { declaredPreprocessing } from './model/folderFacts';
 import { scanDataset, type Dataset } from './data/dataset';
 import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
 import { CheckpointError, readCheckpoint, restoreWeights, type Checkpoint } from './run/checkpoint';
 import { recoverDirWrite } from './run/atomic';
-import { readModelPreprocessing, saveModelDir } from './run/saveModel';
+import { saveModelDir } from './run/saveModel';
 import { trainingBackend } from './train/backendPlan';
 import { TrainSetupError } from './train/errors';
 import { balancedClassWeights } from './train/loss';
@@ -126,8 +127,8 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
   const cut = spec.cut ?? fromCatalog ?? findDefaultCut(base);
   log(spec.cut ? `Cut at ${cut}` : fromCatalog ? `Cut at ${cut} (the catalog's default for this model)` : `Cut at ${cut} (auto-detected: the last feature layer before the classifier)`);
   const model = attachHead(base, { cut, numClasses: dataset.classes.length, dropout: spec.dropout, seed: spec.seed });
-  // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the input shape.
-  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? defaultPreprocessing(base);
+  // Explicit spec, then what the model folder declares (preprocessing.json, Teachable Machine's, the catalog's), then a guess from the input shape.
+  const pre = spec.preprocessing ?? declaredPreprocessing(spec.modelDir) ?? defaultPreprocessing(base);
   const plan = options.fromScratch ? 'all' : spec.train;
   const phases = planPhases(model, spec, plan);
   const finalTrainable = phases[phases.length - 1].trainable;

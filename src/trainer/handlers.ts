@@ -9,6 +9,7 @@ import { scanDataset } from '../engine/data/dataset';
 import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
 import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/resolve';
 import { catalogCut } from '../engine/sources/catalogDefaults';
+import { withFolderLabels } from '../engine/model/folderFacts';
 import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
 
@@ -27,14 +28,14 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
         // A Graph model is a frozen feature extractor: validated, probed once, summarized.
         const extractor = await loadGraphFeatureExtractor(request.params.modelDir);
         try {
-          return extractor.summary;
+          return withFolderLabels(extractor.summary, request.params.modelDir);
         } finally {
           extractor.dispose();
         }
       }
       const model = await loadLayersModelFromDir(request.params.modelDir);
       try {
-        const summary = summarizeModel(model);
+        const summary = withFolderLabels(summarizeModel(model), request.params.modelDir);
         return { ...summary, defaultCut: catalogCut(model, request.params.modelDir) ?? summary.defaultCut };
       } finally {
         model.dispose();
