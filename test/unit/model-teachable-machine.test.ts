@@ -70,7 +70,8 @@ test('nested Keras-style models: a base with its own classifier is cut inside; a
   assert.ok(!leafLayers(headed).some((l) => l.layer.name === 'full_predictions' || l.layer.name === 'outer_dense'), 'the old classifiers are cut off');
   const x = tf.randomUniform([2, 8, 8, 3]);
   const kept = tf.model({ inputs: headed.inputs, outputs: headed.getLayer(`${HEAD_PREFIX}dropout`).input as tf.SymbolicTensor });
-  const ref = tf.model({ inputs: withTop.layers[0].inputs, outputs: (withTop.layers[0] as tf.LayersModel).getLayer('full_gap').output as tf.SymbolicTensor });
+  const full = withTop.layers[0] as tf.LayersModel;
+  const ref = tf.model({ inputs: full.inputs, outputs: full.getLayer('full_gap').output as tf.SymbolicTensor });
   assert.ok(tf.max(tf.abs(tf.sub(kept.predict(x) as tf.Tensor, ref.predict(x) as tf.Tensor))).dataSync()[0] < 1e-6, 'the truncated base computes what the base computed at the cut');
   // Keras: Sequential([base(include_top=False, pooling='avg'), Dense(3, softmax)]) → the base's output.
   const noTop = tf.sequential({ layers: [base('feat', false), tf.layers.dense({ units: 3, activation: 'softmax', name: 'cls' })] });
