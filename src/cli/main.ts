@@ -1,17 +1,19 @@
-// `finetune`: the headless runner. Subcommands: summary, train, classify, demo, models.
+// `finetune`: the headless runner. Subcommands: summary, train, classify, export, demo, models.
 import { describeError, EXIT_BAD_INPUT, UsageError } from './errors';
 import { TRAIN_USAGE } from './train';
+import { EXPORT_USAGE } from './export';
 
 const USAGE = `Usage:
   finetune summary --model DIR|ID|URL [--json]
   ${TRAIN_USAGE.replace(/\n/g, '\n  ')}
   finetune classify --model DIR IMAGE... [--top K] [--json]
+  ${EXPORT_USAGE}
   finetune demo [--compare-scratch] [--json] [--backend NAME] [--runs DIR]
   finetune models ...`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (['summary', 'train', 'classify', 'demo', 'models'].includes(command)) (await import('./quiet')).quietTfjs();
+  if (['summary', 'train', 'classify', 'export', 'demo', 'models'].includes(command)) (await import('./quiet')).quietTfjs();
   // Commands load lazily, so `finetune --help` starts without tfjs.
   switch (command) {
     case 'summary':
@@ -20,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./train')).trainCommand(rest);
     case 'classify':
       return (await import('./classify')).classifyCommand(rest);
+    case 'export':
+      return (await import('./export')).exportCommand(rest);
     case 'demo':
       return (await import('./demo')).demoCommand(rest);
     case 'models':

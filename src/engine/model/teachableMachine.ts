@@ -42,12 +42,11 @@ export function teachableMachinePreprocessing(meta: TeachableMachineMetadata): P
   return { height: size, width: size, channels: 3, channelOrder: 'rgb', range: { kind: 'meanStd', mean: [127 / 255], std: [127 / 255] }, resize: 'centerCrop' };
 }
 
-/** True when `pre` is what @teachablemachine/image feeds a model (so an export needs no change). */
-export function isTeachableMachineInput(pre: Preprocessing): boolean {
-  const r = pre.range;
+/** True when a value range is exactly `capture`'s x/127 − 1. */
+export function isTeachableMachineRange(range: Preprocessing['range']): boolean {
   const tm = 127 / 255;
-  const is127 = (v: number[]) => v.every((x) => Math.abs(x - tm) < 1e-9);
-  return pre.channels === 3 && pre.channelOrder === 'rgb' && pre.resize === 'centerCrop' && r.kind === 'meanStd' && is127(r.mean) && is127(r.std);
+  const is127 = (v: number[]) => v.length > 0 && v.every((x) => Math.abs(x - tm) < 1e-9);
+  return range.kind === 'meanStd' && is127(range.mean) && is127(range.std);
 }
 
 /**
