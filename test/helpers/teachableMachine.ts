@@ -8,7 +8,9 @@
 // - the export folder: model.json, weights.bin, metadata.json.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { tf } from '../../src/engine/tf';
+import { Rng } from '../../src/engine/util/rng';
 import { artifactsOf } from './modelFolder';
 
 const seeded = (seed: number) => tf.initializers.varianceScaling({ seed });
@@ -78,4 +80,22 @@ export function tinyMobilenet(seed = 1): tf.LayersModel {
 /** A Teachable-Machine-shaped export of tinyMobilenet with `labels`, written to `dir` (for E2E and CLI tests). */
 export async function writeTinyTeachableMachineExport(dir: string, labels = ['diseased leaves', 'healthy leaves']): Promise<string> {
   return writeTeachableMachineExport(dir, teachableMachineModel(tinyMobilenet(), 'out_relu', labels.length), labels);
+}
+
+/** Class folder name → its colour, for writeColourDataset. */
+export const COLOURS: Record<string, [number, number, number]> = { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] };
+
+/** Noisy, non-square images of one colour per class (so that the centre crop matters and the classes are learnable). */
+export async function writeColourDataset(dir: string, perClass = 8, seed = 5): Promise<string> {
+  const rng = new Rng(seed);
+  for (const [name, rgb] of Object.entries(COLOURS)) {
+    mkdirSync(join(dir, name), { recursive: true });
+    for (let i = 0; i < perClass; i++) {
+      const [w, h] = i % 2 ? [96, 64] : [64, 80];
+      const px = Buffer.alloc(w * h * 3);
+      for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) px[p * 3 + c] = Math.max(0, Math.min(255, rgb[c] + Math.floor((rng.next() - 0.5) * 80)));
+      await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(join(dir, name, `${i}.png`));
+    }
+  }
+  return dir;
 }

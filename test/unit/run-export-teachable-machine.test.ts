@@ -7,38 +7,21 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { tf } from '../../src/engine/tf';
 import { runTraining } from '../../src/engine/runTraining';
 import type { TrainEvent } from '../../src/shared/events';
-import { Rng } from '../../src/engine/util/rng';
-import { writeTinyTeachableMachineExport } from '../helpers/teachableMachine';
+import { writeColourDataset, writeTinyTeachableMachineExport } from '../helpers/teachableMachine';
 import { cpuBackend, tempDir, writeBaseModel } from './run-fixtures';
 
-const COLOURS: Record<string, [number, number, number]> = { red: [220, 30, 30], green: [30, 200, 40], blue: [30, 40, 220] };
 const TM_LABELS = ['diseased leaves', 'healthy leaves'];
 
 let tmDir = '';
 let dataDir = '';
 let runDir = '';
 const events: TrainEvent[] = [];
-
-/** Noisy, non-square images of one colour per class, so that the centre crop matters and the classes are learnable. */
-async function writeColours(dir: string, perClass: number): Promise<string> {
-  const rng = new Rng(5);
-  for (const [name, rgb] of Object.entries(COLOURS)) {
-    mkdirSync(join(dir, name), { recursive: true });
-    for (let i = 0; i < perClass; i++) {
-      const [w, h] = i % 2 ? [96, 64] : [64, 80];
-      const px = Buffer.alloc(w * h * 3);
-      for (let p = 0; p < w * h; p++) for (let c = 0; c < 3; c++) px[p * 3 + c] = Math.max(0, Math.min(255, rgb[c] + Math.floor((rng.next() - 0.5) * 80)));
-      await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toFile(join(dir, name, `${i}.png`));
-    }
-  }
-  return dir;
-}
 
 function cli(...args: string[]) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, timeout: 180_000 });
@@ -48,7 +31,7 @@ function cli(...args: string[]) {
 before(async () => {
   await tf.setBackend('cpu');
   tmDir = await writeTinyTeachableMachineExport(join(tempDir('tm-export'), 'my_model'), TM_LABELS);
-  dataDir = await writeColours(join(tempDir('tm-data'), 'colours'), 8);
+  dataDir = await writeColourDataset(join(tempDir('tm-data'), 'colours'), 8);
   const result = await runTraining(
     { modelDir: tmDir, dataDir, runsDir: tempDir('tm-runs'), epochs: 25, batchSize: 8, learningRate: 0.05, validationSplit: 0.25, seed: 3 },
     { onEvent: (e) => events.push(e), selectBackend: cpuBackend },
