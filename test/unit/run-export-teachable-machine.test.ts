@@ -49,7 +49,11 @@ test('fine-tuning a Teachable Machine export cuts at its pooled features and tra
   assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'model', 'labels.json'), 'utf8')), ['blue', 'green', 'red']);
 });
 
-test('classify names the classes of an unmodified export from its metadata.json', () => {
+test('summary and classify name the classes of an unmodified export from its metadata.json', () => {
+  const summary = cli('summary', '--model', tmDir);
+  assert.equal(summary.code, 0, summary.stderr.join(' | '));
+  assert.match(summary.stdout, /^Default cut: global_average_pooling2d\S*$/m);
+  assert.match(summary.stdout, /^Model: Teachable Machine image model \(2 classes: diseased leaves, healthy leaves\)$/m);
   const image = join(dataDir, 'red', '0.png');
   const r = cli('classify', '--model', tmDir, image, '--json');
   assert.equal(r.code, 0, r.stderr.join(' | '));

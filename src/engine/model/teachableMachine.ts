@@ -28,6 +28,7 @@ export const TeachableMachineMetadataSchema = z.object({
   userMetadata: z.unknown().optional(),
   /** Written by Teachable Machine's site; the library itself always crops to 224. */
   imageSize: z.number().int().min(1).max(4096).optional(),
+  /** A greyscale project: `capture` feeds one channel (its cropTensor's luma). */
   grayscale: z.boolean().optional(),
 });
 export type TeachableMachineMetadata = z.infer<typeof TeachableMachineMetadataSchema>;
@@ -39,7 +40,7 @@ export type TeachableMachineMetadata = z.infer<typeof TeachableMachineMetadataSc
  */
 export function teachableMachinePreprocessing(meta: TeachableMachineMetadata): Preprocessing {
   const size = meta.imageSize ?? TM_IMAGE_SIZE;
-  return { height: size, width: size, channels: 3, channelOrder: 'rgb', range: { kind: 'meanStd', mean: [127 / 255], std: [127 / 255] }, resize: 'centerCrop' };
+  return { height: size, width: size, channels: meta.grayscale ? 1 : 3, channelOrder: 'rgb', range: { kind: 'meanStd', mean: [127 / 255], std: [127 / 255] }, resize: 'centerCrop' };
 }
 
 /** True when a value range is exactly `capture`'s x/127 − 1. */

@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, revealExplorerPath, scenario, screenshot, session, treeRow, viewPane, waitForNotification } from '../harness.mjs';
+import { describe, revealExplorerPath, scenario, screenshot, session, treeRow, treeRows, viewPane, waitForNotification } from '../harness.mjs';
 import { repoRoot } from '../lib/paths.mjs';
-import { chooseFromContextMenu, dashboard, focusWorkbench, runCommandSoon, startRun } from './ui-helpers.mjs';
+import { chooseFromContextMenu, dashboard, focusWorkbench, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
 
 const CARD = 'Teachable Machine image model (2 classes: diseased leaves, healthy leaves)';
 const RUNS = '.finetune/tm-runs';
@@ -59,7 +59,7 @@ describe('ui: Teachable Machine export', () => {
     const layers = await viewPane(page, 'Layers');
     await treeRow(layers, CARD).waitFor({ state: 'visible', timeout: 60_000 });
     // The default cut is the pooling inside the feature Sequential; the old Dense(100) → Dense(2) head is removed by it.
-    await treeRow(layers, 'global_average_pooling2d').filter({ hasText: '✂ cut' }).waitFor({ timeout: 30_000 });
+    await treeRows(layers, 'global_average_pooling2d').filter({ hasText: '✂ cut' }).first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'ui-9-teachable-machine-layers');
 
     const view = await dashboard(page);
@@ -71,6 +71,10 @@ describe('ui: Teachable Machine export', () => {
     const run = await dashboard(page);
     await run.locator('#health-summary', { hasText: '3 classes' }).waitFor({ timeout: 60_000 });
     assert.equal((await run.locator('#model-card').textContent())?.trim(), CARD, 'the dataset did not replace the model');
+    // 18 training images: small batches and a higher rate than the defaults, as the unit round-trip test uses.
+    await setField(run, 'hyper-learningRate', 0.05);
+    await setField(run, 'hyper-batchSize', 8);
+    await setField(run, 'hyper-epochs', 25);
     await startRun(run);
     await run.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });
     await screenshot(page, 'ui-9-teachable-machine-trained');
