@@ -114,6 +114,7 @@ test('metadata.json: read when it is Teachable Machine’s; another tool’s or 
 test('Teachable Machine preprocessing: centre crop of the short side, then x/127 − 1, saved as plain preprocessing', async () => {
   const pre = teachableMachinePreprocessing({ packageName: '@teachablemachine/image', labels: LABELS });
   assert.deepEqual(pre, { height: 224, width: 224, channels: 3, channelOrder: 'rgb', range: { kind: 'meanStd', mean: [127 / 255], std: [127 / 255] }, resize: 'centerCrop' });
+  assert.equal(teachableMachinePreprocessing({ packageName: '@teachablemachine/image', labels: LABELS, grayscale: true }).channels, 1, 'a greyscale project feeds one channel');
   // 672×224: three 224-wide vertical bands (0, 127, 254); the centre crop keeps only the middle one.
   const dir = tempDir('tm-pre');
   const width = 672;

@@ -54,42 +54,50 @@ describe('ui: Teachable Machine export', () => {
 
   scenario('its model card shows the original labels, and it fine-tunes from its pooled features', async ({ page }) => {
     const workspace = session().workspace;
-    await openModelJson(page, 'tm-model');
-    await runCommandSoon(page, 'Finetune: Focus on Layers View');
-    const layers = await viewPane(page, 'Layers');
-    await treeRow(layers, CARD).waitFor({ state: 'visible', timeout: 60_000 });
-    // The default cut is the pooling inside the feature Sequential; the old Dense(100) → Dense(2) head is removed by it.
-    await treeRows(layers, 'global_average_pooling2d').filter({ hasText: '✂ cut' }).first().waitFor({ timeout: 30_000 });
-    await screenshot(page, 'ui-9-teachable-machine-layers');
-
-    const view = await dashboard(page);
-    await view.locator('#model-card', { hasText: CARD }).waitFor({ timeout: 30_000 });
-    await focusWorkbench(page);
-    const colours = await revealExplorerPath(page, ['colours']);
-    await colours.click({ button: 'right' });
-    await chooseFromContextMenu(page, 'Fine-tune on this Dataset');
-    const run = await dashboard(page);
-    await run.locator('#health-summary', { hasText: '3 classes' }).waitFor({ timeout: 60_000 });
-    assert.equal((await run.locator('#model-card').textContent())?.trim(), CARD, 'the dataset did not replace the model');
-    // 18 training images: small batches and a higher rate than the defaults, as the unit round-trip test uses.
-    await setField(run, 'hyper-learningRate', 0.05);
-    await setField(run, 'hyper-batchSize', 8);
-    await setField(run, 'hyper-epochs', 25);
-    await startRun(run);
-    await run.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });
-    await screenshot(page, 'ui-9-teachable-machine-trained');
-
-    const runsDir = join(workspace, RUNS);
-    const saved = readdirSync(runsDir).filter((d) => existsSync(join(runsDir, d, 'model', 'model.json')));
-    assert.equal(saved.length, 1, `one saved run under ${runsDir}`);
-    const model = join(runsDir, saved[0], 'model');
-    assert.deepEqual(JSON.parse(readFileSync(join(model, 'labels.json'), 'utf8')), ['blue', 'green', 'red']);
-    const pre = JSON.parse(readFileSync(join(model, 'preprocessing.json'), 'utf8'));
-    assert.equal(pre.resize, 'centerCrop');
-    assert.deepEqual(pre.range, { kind: 'meanStd', mean: [127 / 255], std: [127 / 255] }, "Teachable Machine's x/127 − 1");
-    const summary = (await run.locator('#results-summary').textContent()) ?? '';
-    const acc = Number(/Validation accuracy ([\d.]+)%/.exec(summary)?.[1]);
-    assert.ok(acc >= 80, `validation accuracy ${acc}% on three colours (${summary})`);
-    rmSync(join(workspace, '.vscode'), { recursive: true, force: true }); // later scenarios use the usual runs folder
+    try {
+      await fineTuneExport(page, workspace);
+    } finally {
+      rmSync(join(workspace, '.vscode'), { recursive: true, force: true }); // later scenarios use the usual runs folder
+    }
   }, { timeout: 600_000 });
 });
+
+/** Opens tm-model, checks its card and cut, fine-tunes it on colours/ and checks the saved run. */
+async function fineTuneExport(page, workspace) {
+  await openModelJson(page, 'tm-model');
+  await runCommandSoon(page, 'Finetune: Focus on Layers View');
+  const layers = await viewPane(page, 'Layers');
+  await treeRow(layers, CARD).waitFor({ state: 'visible', timeout: 60_000 });
+  // The default cut is the pooling inside the feature Sequential; the old Dense(100) → Dense(2) head is removed by it.
+  await treeRows(layers, 'global_average_pooling2d').filter({ hasText: '✂ cut' }).first().waitFor({ timeout: 30_000 });
+  await screenshot(page, 'ui-9-teachable-machine-layers');
+
+  const view = await dashboard(page);
+  await view.locator('#model-card', { hasText: CARD }).waitFor({ timeout: 30_000 });
+  await focusWorkbench(page);
+  const colours = await revealExplorerPath(page, ['colours']);
+  await colours.click({ button: 'right' });
+  await chooseFromContextMenu(page, 'Fine-tune on this Dataset');
+  const run = await dashboard(page);
+  await run.locator('#health-summary', { hasText: '3 classes' }).waitFor({ timeout: 60_000 });
+  assert.equal((await run.locator('#model-card').textContent())?.trim(), CARD, 'the dataset did not replace the model');
+  // 18 training images: small batches and a higher rate than the defaults, as the unit round-trip test uses.
+  await setField(run, 'hyper-learningRate', 0.05);
+  await setField(run, 'hyper-batchSize', 8);
+  await setField(run, 'hyper-epochs', 25);
+  await startRun(run);
+  await run.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });
+  await screenshot(page, 'ui-9-teachable-machine-trained');
+
+  const runsDir = join(workspace, RUNS);
+  const saved = readdirSync(runsDir).filter((d) => existsSync(join(runsDir, d, 'model', 'model.json')));
+  assert.equal(saved.length, 1, `one saved run under ${runsDir}`);
+  const model = join(runsDir, saved[0], 'model');
+  assert.deepEqual(JSON.parse(readFileSync(join(model, 'labels.json'), 'utf8')), ['blue', 'green', 'red']);
+  const pre = JSON.parse(readFileSync(join(model, 'preprocessing.json'), 'utf8'));
+  assert.equal(pre.resize, 'centerCrop');
+  assert.deepEqual(pre.range, { kind: 'meanStd', mean: [127 / 255], std: [127 / 255] }, "Teachable Machine's x/127 − 1");
+  const summary = (await run.locator('#results-summary').textContent()) ?? '';
+  const acc = Number(/Validation accuracy ([\d.]+)%/.exec(summary)?.[1]);
+  assert.ok(acc >= 80, `validation accuracy ${acc}% on three colours (${summary})`);
+}
