@@ -13,7 +13,7 @@ const USAGE = `Usage:
   finetune classify --model DIR IMAGE... [--top K] [--json]
   finetune demo [--compare-scratch] [--json] [--backend NAME] [--runs DIR]
   finetune models ...
-  ${EXPORT_USAGE}`;
+  ${EXPORT_USAGE.replace(/\n/g, '\n  ')}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./sweep')).sweepCommand(rest);
     case 'classify':
       return (await import('./classify')).classifyCommand(rest);
+    case 'export':
+      return (await import('./export')).exportCommand(rest);
     case 'demo':
       return (await import('./demo')).demoCommand(rest);
     case 'models':

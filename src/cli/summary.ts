@@ -3,15 +3,18 @@ import { summarizeGraphModelDir } from '../engine/model/graphModel';
 import { detectModelFormat } from '../engine/sources/resolve';
 import { resolveModelArg } from './modelArg';
 import { summarizeModel } from '../engine/model/summary';
+import { withFolderLabels } from '../engine/model/folderFacts';
+import { modelCardText } from '../shared/modelCard';
 import { parse, requireString } from './args';
 
 export async function summaryCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { model: { type: 'string' }, json: { type: 'boolean' } });
   // A catalog id or model.json URL is pulled into the cache first (progress on stderr).
   const { dir } = await resolveModelArg(requireString(values.model, '--model'));
-  const summary = (await detectModelFormat(dir)) === 'graph' ? await summarizeGraphModelDir(dir) : await layersSummary(dir);
+  const summary = withFolderLabels((await detectModelFormat(dir)) === 'graph' ? await summarizeGraphModelDir(dir) : await layersSummary(dir), dir);
   if (values.json) {
-    process.stdout.write(JSON.stringify({ layers: summary.layers, totalParams: summary.totalParams, trainableParams: summary.trainableParams, ...(summary.graph ? { graph: summary.graph } : {}) }) + '\n');
+    const extra = { ...(summary.graph ? { graph: summary.graph } : {}), ...(summary.labels ? { labels: summary.labels } : {}) };
+    process.stdout.write(JSON.stringify({ layers: summary.layers, totalParams: summary.totalParams, trainableParams: summary.trainableParams, defaultCut: summary.defaultCut, ...extra }) + '\n');
     return 0;
   }
   // A Graph node's name already holds its scope.
@@ -29,6 +32,8 @@ export async function summaryCommand(args: string[]): Promise<number> {
   lines.push('', `Total params: ${summary.totalParams.toLocaleString('en-US')}`, `Trainable params: ${summary.trainableParams.toLocaleString('en-US')}`);
   lines.push(`Non-trainable params: ${(summary.totalParams - summary.trainableParams).toLocaleString('en-US')}`);
   if (summary.defaultCut) lines.push(`Default cut: ${summary.defaultCut}`);
+  const card = modelCardText(summary.labels);
+  if (card) lines.push(`Model: ${card}`);
   if (summary.graph) {
     const io = (t: { name: string; shape: (number | null)[]; dtype: string }) => `${t.name} ${JSON.stringify(t.shape).replace(/null/g, 'None')} ${t.dtype}`;
     lines.push(`Graph model (frozen feature extractor run up to the cut; only a new head trains): ${summary.graph.nodeCount} nodes, cut at any node with a 2-D or 4-D output`);

@@ -1,33 +1,35 @@
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { PreprocessingSchema, type Preprocessing } from '../shared/preprocessing';
+import { resolve } from 'node:path';
 import { tf } from './tf';
 import { ModelFileError } from './model/load';
 import { loadClassifier } from './graph/saved';
 import { decodeSamples, type Sample } from './data/dataset';
-import { LABELS_JSON, PREPROCESSING_JSON, readLabels } from './run/saveModel';
+import { declaredPreprocessing, readModelLabels } from './model/folderFacts';
+import { preprocessingForShape } from './model/transfer';
 
 export interface Classification {
   file: string;
-  /** Best first; empty when the image could not be decoded. */
-  top: { label: string; probability: number }[];
+  /** Best first; empty when the image could not be decoded. `label` is null when the model names no classes. */
+  top: { index: number; label: string | null; probability: number }[];
   /** Why the image was skipped. */
   error?: string;
 }
 
 /**
- * Classifies images with a fine-tuned model folder, feeding each image exactly
- * the preprocessing the model was trained with (`preprocessing.json`) and
- * naming classes from `labels.json`.
+ * Classifies images with any image classifier folder: a fine-tuned run's
+ * model, a Teachable Machine export, the demo. Each image gets the
+ * preprocessing the folder declares (preprocessing.json, Teachable Machine's
+ * centre crop and x/127 − 1, the catalog's), else a guess from the input
+ * shape. Classes are named from labels.json or metadata.json; a model with
+ * neither still classifies, by class index (label null).
  */
 export async function classifyImages(modelDir: string, files: string[], topK = 3): Promise<Classification[]> {
-  const labels = readJson(modelDir, LABELS_JSON, () => readLabels(modelDir));
-  const pre = readJson(modelDir, PREPROCESSING_JSON, () => PreprocessingSchema.parse(JSON.parse(readFileSync(join(modelDir, PREPROCESSING_JSON), 'utf8'))) as Preprocessing);
+  const labels = readModelLabels(modelDir)?.names;
   // A Layers model, or a Graph fine-tune (frozen graph base.json → head model.json).
   const model = await loadClassifier(modelDir);
   try {
-    const outputs = model.outputs;
-    if (outputs !== labels.length) throw new ModelFileError(join(modelDir, LABELS_JSON), `${labels.length} labels for a model with ${outputs} outputs`);
+    const pre = declaredPreprocessing(modelDir) ?? preprocessingForShape(model.inputShape);
+    const classes = model.outputs;
+    if (labels && classes !== labels.length) throw new ModelFileError(modelDir, `names ${labels.length} classes for a model with ${classes} outputs`);
     const samples: Sample[] = files.map((f) => ({ file: resolve(f), rel: f, label: -1 }));
     const decoded = await decodeSamples(samples, pre);
     let probs: Float32Array = new Float32Array(0);
@@ -39,9 +41,9 @@ export async function classifyImages(modelDir: string, files: string[], topK = 3
     }
     const byFile = new Map<string, Classification>();
     decoded.samples.forEach((s, i) => {
-      const row = Array.from(probs.subarray(i * labels.length, (i + 1) * labels.length));
+      const row = Array.from(probs.subarray(i * classes, (i + 1) * classes));
       const top = row
-        .map((probability, c) => ({ label: labels[c], probability }))
+        .map((probability, index) => ({ index, label: labels?.[index] ?? null, probability }))
         .sort((a, b) => b.probability - a.probability)
         .slice(0, Math.max(1, topK));
       byFile.set(s.rel, { file: s.rel, top });
@@ -50,15 +52,5 @@ export async function classifyImages(modelDir: string, files: string[], topK = 3
     return files.map((f) => byFile.get(f) ?? { file: f, top: [], error: 'not decoded' });
   } finally {
     model.dispose();
-  }
-}
-
-function readJson<T>(dir: string, name: string, read: () => T): T {
-  try {
-    return read();
-  } catch (err) {
-    if (err instanceof ModelFileError) throw err;
-    const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing (is this a fine-tuned model folder?)' : (err as Error).message.split('\n')[0];
-    throw new ModelFileError(join(dir, name), reason);
   }
 }

@@ -26,6 +26,14 @@ export interface GraphSignature {
   nodeCount: number;
 }
 
+/** The classes a model outputs, named by its folder. */
+export interface ModelLabels {
+  /** Class names in output order. */
+  names: string[];
+  /** `labels.json` (a fine-tuned model, the demo) or a Teachable Machine export's `metadata.json`. */
+  from: 'labels.json' | 'teachable-machine';
+}
+
 export interface ModelSummary {
   name: string;
   /** `layers` models are trainable; `graph` models are frozen feature extractors. */
@@ -39,4 +47,6 @@ export interface ModelSummary {
   defaultCut: string | null;
   /** Present for graph models only. */
   graph?: GraphSignature;
+  /** Present when the model's folder names its classes. */
+  labels?: ModelLabels;
 }

@@ -18,5 +18,6 @@ export function resume(runDir: string, options: { onEvent: (event: TrainEvent) =
 export async function classify(modelDir: string, files: string[], topK: number): Promise<Classification[]> {
   const results = await classifyImages(modelDir, files, topK);
   // float32 softmax can land a hair outside [0, 1]; the protocol checks the range.
-  return results.map((r) => ({ ...r, top: r.top.map((t) => ({ label: t.label, probability: Math.min(1, Math.max(0, t.probability)) })) }));
+  // The extension only offers models with labels; an unlabelled class is still named by its index.
+  return results.map((r) => ({ ...r, top: r.top.map((t) => ({ label: t.label ?? `class ${t.index}`, probability: Math.min(1, Math.max(0, t.probability)) })) }));
 }

@@ -9,6 +9,7 @@ import { scanDataset } from '../engine/data/dataset';
 import { summarizeGraphModelDir } from '../engine/model/graphModel';
 import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/resolve';
 import { catalogCut } from '../engine/sources/catalogDefaults';
+import { withFolderLabels } from '../engine/model/folderFacts';
 import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
 import { sweep } from './sweepRuns';
@@ -27,11 +28,11 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
     case 'summarize': {
       if ((await detectModelFormat(request.params.modelDir)) === 'graph') {
         // A Graph model: validated, traced once on a zero image, summarized node by node.
-        return summarizeGraphModelDir(request.params.modelDir);
+        return withFolderLabels(await summarizeGraphModelDir(request.params.modelDir), request.params.modelDir);
       }
       const model = await loadLayersModelFromDir(request.params.modelDir);
       try {
-        const summary = summarizeModel(model);
+        const summary = withFolderLabels(summarizeModel(model), request.params.modelDir);
         return { ...summary, defaultCut: catalogCut(model, request.params.modelDir) ?? summary.defaultCut };
       } finally {
         model.dispose();

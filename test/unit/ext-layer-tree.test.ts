@@ -8,6 +8,8 @@ import { shapeText, shortCount, duration } from '../../src/extension/views/forma
 import { PlanModel, initialPlan, planView } from '../../src/extension/state/freezePlan';
 import { HostStore } from '../../src/extension/state/store';
 import { buildSpec } from '../../src/extension/state/specBuilder';
+import { buildSection } from '../../src/extension/state/dashboardView';
+import type { DashboardState } from '../../src/shared/protocol/webview';
 import { blockySummary, demoSummary, layer, nestedSummary } from './ext-fixtures';
 
 test('roots: the totals row, then every top-level layer in model order', () => {
@@ -15,6 +17,20 @@ test('roots: the totals row, then every top-level layer in model order', () => {
   const roots = index.roots();
   assert.deepEqual(roots[0], { kind: 'totals' });
   assert.deepEqual(roots.slice(1).map((n) => (n.kind === 'layer' ? n.id : -1)), [0, 1, 2, 3, 4, 5, 6, 7]);
+});
+
+test('a model whose folder names its classes gets a model card row under the totals; the page gets the same text', () => {
+  const summary = { ...demoSummary(), labels: { names: ['diseased leaves', 'healthy leaves'], from: 'teachable-machine' as const } };
+  const index = new LayerTreeIndex(summary);
+  assert.deepEqual(index.roots().slice(0, 2), [{ kind: 'totals' }, { kind: 'card' }]);
+  assert.deepEqual(index.childrenOf({ kind: 'card' }), []);
+  assert.equal(new LayerTreeIndex(demoSummary()).roots().filter((n) => n.kind === 'card').length, 0, 'no labels, no card');
+  const store = new HostStore();
+  store.setModel('/models/my_model', summary);
+  const model = buildSection(store, 'model') as DashboardState['model'];
+  assert.equal(model?.card, 'Teachable Machine image model (2 classes: diseased leaves, healthy leaves)');
+  store.setModel('/models/plain', demoSummary());
+  assert.equal((buildSection(store, 'model') as DashboardState['model'])?.card, null);
 });
 
 test('a nested model row has its layers as children', () => {

@@ -110,7 +110,7 @@ test('the saved model classifies with its labels and preprocessing', async () =>
   assert.equal(out[0].top.length, 2);
   assert.ok(out[0].top[0].probability >= out[0].top[1].probability);
   assert.ok(out[0].top.every((t) => t.probability >= 0 && t.probability <= 1));
-  assert.ok(['top', 'middle', 'bottom'].includes(out[0].top[0].label));
+  assert.ok(['top', 'middle', 'bottom'].includes(out[0].top[0].label ?? ''));
   assert.ok(out[2].error, 'a missing file is reported, not thrown');
 });
 

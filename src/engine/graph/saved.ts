@@ -54,6 +54,8 @@ export async function saveGraphFineTune(head: tf.LayersModel, base: { dir: strin
 export interface LoadedClassifier {
   /** Number of classes the model outputs. */
   outputs: number;
+  /** The image input's shape, [batch, height, width, channels]. */
+  inputShape: (number | null)[];
   predict(images: tf.Tensor4D): Promise<tf.Tensor2D>;
   dispose(): void;
 }
@@ -64,7 +66,7 @@ export async function loadClassifier(modelDir: string): Promise<LoadedClassifier
   const shape = head.outputs[0].shape;
   const outputs = shape[shape.length - 1] as number;
   if (!isGraphFineTune(modelDir)) {
-    return { outputs, predict: async (x) => head.predict(x) as tf.Tensor2D, dispose: () => head.dispose() };
+    return { outputs, inputShape: head.inputs[0].shape, predict: async (x) => head.predict(x) as tf.Tensor2D, dispose: () => head.dispose() };
   }
   let extractor;
   try {
@@ -76,6 +78,7 @@ export async function loadClassifier(modelDir: string): Promise<LoadedClassifier
   const ex = extractor;
   return {
     outputs,
+    inputShape: ex.summary.inputShape,
     predict: async (x) => {
       const features = await ex.extract(x);
       try {

@@ -1,6 +1,7 @@
-// A new classification head on top of the base, cut at any top-level layer.
+// A new classification head on top of the base, cut at any layer (nested ones included).
 import { tf } from '../tf';
-import { modelGraph } from './graph';
+import { leafLayers, modelGraph } from './graph';
+import { cutOutput } from './cut';
 
 /** Head layers are named with this prefix so that plans and summaries can tell them apart. */
 export const HEAD_PREFIX = 'ft_head_';
@@ -40,8 +41,13 @@ export function unknownLayerError(what: string, wanted: string, names: string[])
   return new LayerChoiceError(`unknown ${what} '${wanted}'${near.length ? `; did you mean ${near.map((s) => `'${s}'`).join(', ')}?` : ''}`);
 }
 
+/** Names of the top-level layers (nested models included) and of every layer inside nested models. */
+function layerNames(base: tf.LayersModel): string[] {
+  return [...new Set([...modelGraph(base), ...leafLayers(base)].map((n) => n.layer.name))];
+}
+
 function freeName(base: tf.LayersModel, stem: string): string {
-  const taken = new Set(modelGraph(base).map((n) => n.layer.name));
+  const taken = new Set(layerNames(base));
   let name = `${HEAD_PREFIX}${stem}`;
   for (let k = 2; taken.has(name); k++) name = `${HEAD_PREFIX}${stem}_${k}`;
   return name;
@@ -50,11 +56,10 @@ function freeName(base: tf.LayersModel, stem: string): string {
 /** base[..cut] + (global pooling if 4-D) + dropout + dense(numClasses, softmax). Shares the base's weights. */
 export function attachHead(base: tf.LayersModel, options: HeadOptions & { cut: string }): tf.LayersModel {
   const { cut } = options;
-  const graph = modelGraph(base);
-  const node = graph.find((n) => n.layer.name === cut);
-  if (!node) throw unknownLayerError('cut layer', cut, graph.map((n) => n.layer.name));
-  if (node.outputs.length !== 1) throw new LayerChoiceError(`cut layer '${cut}' has ${node.outputs.length} outputs; choose a layer with one`);
-  const out = appendHead(node.outputs[0], options, (stem) => freeName(base, stem));
+  const outputs = cutOutput(base, cut);
+  if (!outputs) throw unknownLayerError('cut layer', cut, layerNames(base));
+  if (outputs.length !== 1) throw new LayerChoiceError(`cut layer '${cut}' has ${outputs.length} outputs; choose a layer with one`);
+  const out = appendHead(outputs[0], options, (stem) => freeName(base, stem));
   return tf.model({ inputs: base.inputs, outputs: out, name: `${base.name}_finetune` });
 }
 

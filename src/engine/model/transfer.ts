@@ -14,7 +14,11 @@ export { isBatchNormPinned } from './batchNorm';
  * style) are usually trained on [0,1]. Unknown sizes default to 224.
  */
 export function defaultPreprocessing(model: tf.LayersModel): Preprocessing {
-  const shape = model.inputs[0]?.shape ?? [];
+  return preprocessingForShape(model.inputs[0]?.shape ?? []);
+}
+
+/** defaultPreprocessing for an input shape [batch, height, width, channels]. */
+export function preprocessingForShape(shape: (number | null)[]): Preprocessing {
   if (shape.length !== 4) throw new Error(`the model's input has shape ${JSON.stringify(shape)}; an image model takes [batch, height, width, channels]`);
   const [, h, w, c] = shape;
   const channels = c === 1 ? 1 : 3;

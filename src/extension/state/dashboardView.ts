@@ -3,6 +3,7 @@
 // the host; the page gets names, counts and host-issued ids.
 import type { DashboardState, ResultsView } from '../../shared/protocol/webview';
 import { planView } from './freezePlan';
+import { modelCardText } from '../../shared/modelCard';
 import type { HostStore, Section } from './store';
 
 function resultsView(store: HostStore): ResultsView | null {
@@ -27,7 +28,7 @@ export function buildSection(store: HostStore, key: Section): DashboardState[Sec
     case 'trusted':
       return store.trusted;
     case 'model':
-      return m ? { name: m.summary.name, format: m.summary.format, totalParams: m.summary.totalParams, layerCount: m.summary.layers.length, inputShape: m.summary.inputShape } : null;
+      return m ? { name: m.summary.name, format: m.summary.format, totalParams: m.summary.totalParams, layerCount: m.summary.layers.length, inputShape: m.summary.inputShape, card: modelCardText(m.summary.labels) } : null;
     case 'layers':
       if (!m || !plan) return [];
       return m.summary.layers.map((l, id) => ({

@@ -7,6 +7,8 @@ import type { LayerSummary, ModelSummary } from '../../shared/summary';
 
 export type LayerNode =
   | { kind: 'totals' }
+  /** The model card (what kind of model, which classes), when the model's folder names its classes. */
+  | { kind: 'card' }
   | { kind: 'layer'; id: number }
   /** A nested model or name scope known only from its children's path (the summary has no row for it). */
   | { kind: 'group'; key: string; name: string; depth: number };
@@ -15,12 +17,14 @@ const SEP = '\u0000';
 
 export class LayerTreeIndex {
   readonly totals: LayerNode = { kind: 'totals' };
+  readonly card: LayerNode | null;
   private readonly children = new Map<string, LayerNode[]>();
   private readonly layerNodes: LayerNode[] = [];
   /** Layer id → the key of the path its children live under (containers only). */
   private readonly containerKey = new Map<number, string>();
 
   constructor(summary: ModelSummary) {
+    this.card = summary.labels ? { kind: 'card' } : null;
     const keyOf = (parts: string[]) => parts.join(SEP);
     const add = (key: string, node: LayerNode) => {
       const list = this.children.get(key);
@@ -50,11 +54,11 @@ export class LayerTreeIndex {
   }
 
   roots(): LayerNode[] {
-    return [this.totals, ...(this.children.get('') ?? [])];
+    return [this.totals, ...(this.card ? [this.card] : []), ...(this.children.get('') ?? [])];
   }
 
   childrenOf(node: LayerNode): LayerNode[] {
-    if (node.kind === 'totals') return [];
+    if (node.kind === 'totals' || node.kind === 'card') return [];
     if (node.kind === 'group') return this.children.get(node.key) ?? [];
     const key = this.containerKey.get(node.id);
     return key === undefined ? [] : (this.children.get(key) ?? []);

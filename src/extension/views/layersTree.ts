@@ -10,6 +10,11 @@ import { planView, withLayers } from '../state/freezePlan';
 import { LayerTreeIndex, canCutGraphAt, rowLabel, type LayerNode } from './layerTreeIndex';
 import { layerIcon } from './layerIcons';
 import { counted, fullCount, shapeText, shortCount } from './format';
+import { modelCardText } from '../../shared/modelCard';
+import type { ModelLabels } from '../../shared/summary';
+
+/** Class names listed in the model card's tooltip. */
+const CARD_TOOLTIP_NAMES = 50;
 
 export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<LayerNode | undefined>();
@@ -72,6 +77,7 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
       item.contextValue = 'totals';
       return item;
     }
+    if (node.kind === 'card') return this.cardItem(m.summary.labels);
     if (node.kind === 'group') {
       const item = new vscode.TreeItem(node.name, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `${this.generation}:g:${node.key}`;
@@ -109,6 +115,20 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
     }
     // Graph nodes take no freeze commands, and *Cut here* only where a head can go.
     item.contextValue = graph ? (isCut ? 'node-cut' : canCutGraphAt(layer) ? 'node-cuttable' : 'node') : removed ? 'layer-removed' : isCut ? 'layer-cut' : 'layer';
+    return item;
+  }
+
+  /** The model card row: kind and classes in one line, every class name in the tooltip. */
+  private cardItem(labels: ModelLabels | undefined): vscode.TreeItem {
+    const item = new vscode.TreeItem(modelCardText(labels) ?? '', vscode.TreeItemCollapsibleState.None);
+    item.id = `${this.generation}:card`;
+    const names = labels?.names ?? [];
+    const tip = new vscode.MarkdownString().appendMarkdown(`**Original classes** (the model's output, in order; the new head replaces them)\n\n`);
+    tip.appendText(names.slice(0, CARD_TOOLTIP_NAMES).map((n, i) => `${i}: ${n}`).join('\n'));
+    if (names.length > CARD_TOOLTIP_NAMES) tip.appendText(`\n… and ${names.length - CARD_TOOLTIP_NAMES} more`);
+    item.tooltip = tip;
+    item.iconPath = new vscode.ThemeIcon('tag');
+    item.contextValue = 'modelCard';
     return item;
   }
 

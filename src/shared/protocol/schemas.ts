@@ -53,6 +53,7 @@ export const ModelSummarySchema = z.object({
   graph: z
     .object({ inputs: list(TensorSignatureSchema, 256), outputs: list(TensorSignatureSchema, 256), nodeCount: count() })
     .optional(),
+  labels: z.object({ names: list(text(1024), 100_000), from: z.enum(['labels.json', 'teachable-machine']) }).optional(),
 });
 
 export const HealthReportSchema = z.object({

@@ -134,6 +134,8 @@ export interface ModelView {
   totalParams: number;
   layerCount: number;
   inputShape: (number | null)[];
+  /** The model card, e.g. `Teachable Machine image model (2 classes: …)`; null when the folder names no classes. */
+  card: string | null;
 }
 
 export interface DatasetView {

@@ -16,6 +16,7 @@ const INPUT_RANGES: [Hyperparameters['inputRange'], string][] = [
 export class ModelSection {
   readonly root = el('section', { id: 'model-section', class: 'card' });
   private readonly summary = el('p', { id: 'model-summary', class: 'muted' });
+  private readonly card = el('p', { id: 'model-card' });
   private readonly cut = el('vscode-dropdown', { id: 'cut-select', 'aria-label': 'Cut point' }) as HTMLElement & { value: string };
   private readonly inputRange = el('vscode-dropdown', { id: 'input-range-select', 'aria-label': 'Input range' }) as HTMLElement & { value: string };
   private cutKey = '';
@@ -37,6 +38,7 @@ export class ModelSection {
     this.root.append(
       el('h2', {}, 'Model and cut point'),
       this.summary,
+      this.card,
       el('div', { class: 'row' }, open, demo),
       el('label', { class: 'field' }, el('span', {}, 'Cut after layer (the new head goes on its output)'), this.cut),
       el('label', { class: 'field' }, el('span', {}, 'Input range (Keras files carry none)'), this.inputRange),
@@ -46,6 +48,8 @@ export class ModelSection {
   render(state: DashboardState): void {
     const m = state.model;
     setText(this.summary, m ? `${m.name} · ${m.format} model · ${counted(m.layerCount, 'layer')} · ${fullCount(m.totalParams)} params · input [${m.inputShape.map((d) => d ?? '?').join(', ')}]` : 'No model is open.');
+    setText(this.card, m?.card ?? '');
+    this.card.hidden = !m?.card;
     const disabled = !m || state.run.phase === 'running' || state.run.phase === 'starting' || state.run.phase === 'stopping';
     this.cut.toggleAttribute('disabled', disabled);
     this.inputRange.toggleAttribute('disabled', disabled);
@@ -55,9 +59,9 @@ export class ModelSection {
     if (key !== this.cutKey) {
       this.cutKey = key;
       clear(this.cut);
+      // Any layer can be the cut, one inside a nested model too (the engine truncates that model there).
       for (const layer of state.layers) {
-        if (layer.depth > 0) continue; // the cut is a top-level layer
-        this.cut.append(el('vscode-option', { value: String(layer.id) }, `${layer.name} (${layer.className})`));
+        this.cut.append(el('vscode-option', { value: String(layer.id) }, `${'· '.repeat(layer.depth)}${layer.name} (${layer.className})`));
       }
     }
     const cutId = state.plan?.cutId;
