@@ -102,7 +102,7 @@ export async function runGraphTraining(spec: TrainSpec, options: RunTrainingOpti
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
-    const evaluation = finalEvaluation(head, undefined, validation, dataset.classes, spec.batchSize);
+    const evaluation = await finalEvaluation(head, undefined, validation, dataset.classes, spec.batchSize);
     await saveGraphFineTune(head, spec.modelDir, rd.modelDir, dataset.classes, pre);
     const result = runResult(rd, backend.name, outcome, evaluation);
     emit({ type: 'done', result });

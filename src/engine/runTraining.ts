@@ -188,7 +188,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resume?: Resume
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
-    const evaluation = finalEvaluation(trained, useCache ? undefined : prefix, inputs.validation, dataset.classes, spec.batchSize);
+    const evaluation = await finalEvaluation(trained, useCache ? undefined : prefix, inputs.validation, dataset.classes, spec.batchSize);
     await saveModelDir(model, runDir.modelDir, dataset.classes, pre);
     const result = runResult(runDir, backend.name, outcome, evaluation);
     emit({ type: 'done', result });

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { tf } from '../tf';
 import { DiskStore, elementsOf, MemoryStore, type GrowableSource, type TensorSource } from './source';
 import { runPrefix } from './evaluate';
+import { readOnHost } from '../backend/gpuFaults';
 
 /** Keep cached activations in memory up to this many bytes (both splits together); beyond it they go to disk. */
 export const DEFAULT_CACHE_BUDGET_BYTES = 1024 ** 3;
@@ -47,8 +48,12 @@ export async function extractInto(prefix: tf.LayersModel, pixels: TensorSource, 
     if (options.signal?.aborted) throw new DOMException('Feature extraction cancelled', 'AbortError');
     const indices = Array.from({ length: Math.min(options.batchSize, pixels.size - start) }, (_, i) => start + i);
     const outputs = tf.tidy(() => runPrefix(prefix, pixels.batch(indices)));
-    const rows = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
-    tf.dispose(outputs);
+    let rows: Float32Array[];
+    try {
+      rows = await readOnHost(() => Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>)));
+    } finally {
+      tf.dispose(outputs);
+    }
     store.append(rows, indices.length);
     options.onProgress?.(start + indices.length);
   }

@@ -6,6 +6,7 @@ import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
 import { evaluateLoss, runPrefix } from './evaluate';
 import { NonFiniteLossError } from './errors';
+import { readOnHost } from '../backend/gpuFaults';
 
 export interface LabelledSource {
   x: TensorSource;
@@ -81,7 +82,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
           break;
         }
         const indices = order.slice(b * batchSize, (b + 1) * batchSize);
-        const [loss, acc] = trainStep(options, indices, weights);
+        const [loss, acc] = await trainStep(options, indices, weights);
         // Stop before a non-finite loss reaches any callback, metric line or checkpoint.
         if (!Number.isFinite(loss)) throw new NonFiniteLossError(epoch, b + 1, loss);
         const logs: BatchLogs = {
@@ -99,7 +100,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         for (const cb of callbacks) await cb.onBatchEnd?.(logs, control);
       }
       if (stopReason === 'cancelled') break;
-      const val = evaluateLoss(model, validation, batchSize, options.prefix);
+      const val = await evaluateLoss(model, validation, batchSize, options.prefix);
       const logs: EpochLogs = {
         epoch,
         loss: lossSum / seen,
@@ -118,11 +119,14 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   return { history, stopReason };
 }
 
-/** One optimizer step; returns the batch's loss and accuracy. */
-function trainStep(options: FitOptions, indices: number[], classWeights?: tf.Tensor1D): [number, number] {
+/**
+ * One optimizer step; returns the batch's loss and accuracy. They are read
+ * asynchronously: the webgpu backend cannot read synchronously under Node.
+ */
+async function trainStep(options: FitOptions, indices: number[], classWeights?: tf.Tensor1D): Promise<[number, number]> {
   const { model, optimizer, train, rng, transform } = options;
   reseedDropout(model, rng);
-  return tf.tidy(() => {
+  const both = tf.tidy(() => {
     const pixels = train.x.batch(indices);
     if (transform) pixels[0] = transform(pixels[0], rng);
     const xs = options.prefix ? runPrefix(options.prefix, pixels) : pixels;
@@ -139,10 +143,16 @@ function trainStep(options: FitOptions, indices: number[], classWeights?: tf.Ten
       true,
       vars,
     )!;
-    const result: [number, number] = [loss.dataSync()[0], acc!.dataSync()[0]];
+    const result = tf.stack([loss, acc!]);
     acc!.dispose();
     return result;
   });
+  try {
+    const [loss, acc] = await readOnHost(() => both.data());
+    return [loss, acc];
+  } finally {
+    both.dispose();
+  }
 }
 
 /**

@@ -1,0 +1,59 @@
+// Faults of the WebGPU device that end a run cleanly. tfjs-backend-webgpu
+// watches neither `device.lost` nor uncaptured errors: after a loss its reads
+// reject with an empty message, and after an out-of-memory error its buffers
+// hold garbage. So the device is watched here, and every host read of a
+// training loss goes through readOnHost, which turns either fault into one
+// clear line at a batch boundary, before any checkpoint could be written.
+import type { DawnDevice } from './dawn';
+
+/** The GPU device went away (driver reset, GPU removed, `device.destroy()`). The last checkpoint is intact. */
+export class GpuDeviceLostError extends Error {
+  override name = 'GpuDeviceLostError';
+}
+
+/** The GPU ran out of memory during a batch. */
+export class GpuOutOfMemoryError extends Error {
+  override name = 'GpuOutOfMemoryError';
+}
+
+let watched: DawnDevice | undefined;
+let fault: Error | undefined;
+
+const RESUME = 'the last checkpoint is kept; resume the run, on webgpu or another backend';
+
+/** Starts watching the device the webgpu backend was just given; forgets any fault of an earlier device. */
+export function watchDevice(device: DawnDevice): void {
+  watched = device;
+  fault = undefined;
+  void device.lost.then((info) => {
+    if (watched === device) fault ??= new GpuDeviceLostError(`GPU device lost: ${info.message || info.reason}; ${RESUME}`);
+  });
+  device.addEventListener('uncapturederror', (event) => {
+    if (watched !== device || event.error.constructor.name !== 'GPUOutOfMemoryError') return;
+    const detail = event.error.message.split('\n')[0].trim();
+    fault ??= new GpuOutOfMemoryError(`GPU out of memory${detail ? ` (${detail})` : ''}: try a smaller batch size; ${RESUME}`);
+  });
+}
+
+/** Throws the fault the watched device reported, if any. */
+export function throwIfGpuFaulted(): void {
+  if (fault) throw fault;
+}
+
+/**
+ * Awaits a read of device data (`tensor.data()`). A read that fails, or
+ * succeeds after the device reported a fault, throws that fault instead:
+ * a lost device's reads reject with no message at all.
+ */
+export async function readOnHost<T>(read: () => Promise<T>): Promise<T> {
+  let value: T;
+  try {
+    value = await read();
+  } catch (err) {
+    // device.lost settles in the same turn as the failed read, possibly just after it.
+    await new Promise((resolve) => setImmediate(resolve));
+    throw fault ?? err;
+  }
+  throwIfGpuFaulted();
+  return value;
+}
