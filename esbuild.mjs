@@ -4,7 +4,8 @@
 //
 // Every @tensorflow package stays external: tfjs-node registers its backend on
 // the tfjs-core it finds in node_modules, so a second, bundled copy of
-// tfjs-core would never see it. sharp is native and stays external too.
+// tfjs-core would never see it. sharp is native and stays external too, and so
+// does webgpu: an ES module that finds its dawn.node through import.meta.url.
 import * as esbuild from 'esbuild';
 
 const args = process.argv.slice(2);
@@ -25,7 +26,7 @@ const nodeBase = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode', '@tensorflow/*', 'sharp'],
+  external: ['vscode', '@tensorflow/*', 'sharp', 'webgpu'],
 };
 
 /** @type {Record<string, import('esbuild').BuildOptions>} */

@@ -93,17 +93,18 @@ function firstLine(e: unknown): string {
 
 /** Loads dawn.node and asks it for the high-performance adapter; says in one line why there is none. */
 export async function probeAdapter(options: ProbeOptions = {}): Promise<AdapterProbe> {
-  if (process.platform === 'linux' && !findVulkanLoader(options.libraryDirs)) {
-    return { ok: false, reason: 'the Vulkan loader (libvulkan.so.1) is missing: install libvulkan1 and a Vulkan driver' };
-  }
-  ensureRuntimeDir();
   let dawn: DawnModule;
   try {
     dawn = await (options.loadDawn ?? loadWebgpuPackage)();
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' || (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND';
-    return { ok: false, reason: missing ? 'package not installed (webgpu)' : `dawn.node failed to load: ${firstLine(e)}` };
+    return { ok: false, reason: missing ? 'package not installed' : `dawn.node failed to load: ${firstLine(e)}` };
   }
+  // dawn.node loads without Vulkan (it opens the loader lazily) and then finds no adapter without saying why.
+  if (process.platform === 'linux' && !findVulkanLoader(options.libraryDirs)) {
+    return { ok: false, reason: 'the Vulkan loader (libvulkan.so.1) is missing: install libvulkan1 and a Vulkan driver' };
+  }
+  ensureRuntimeDir();
   try {
     const gpu = dawn.create([]);
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
