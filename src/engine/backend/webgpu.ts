@@ -40,11 +40,13 @@ export async function tryWebgpu(options: WebgpuOptions): Promise<WebgpuAttempt> 
   } catch (e) {
     return { ok: false, reason: requireFailureReason(WEBGPU, e) };
   }
-  register(adapter, WebGPUBackend);
+  const factory = register(adapter, WebGPUBackend);
   try {
     await activate('webgpu');
   } catch (e) {
-    return { ok: false, reason: `initialisation failed on ${adapterText(info)}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}` };
+    // tf.setBackend only says "failed to initialise"; the factory kept the cause.
+    const cause = factory.failure ?? e;
+    return { ok: false, reason: `initialisation failed on ${adapterText(info)}: ${(cause instanceof Error ? cause.message : String(cause)).split('\n')[0]}` };
   }
   return { ok: true, adapter: info };
 }
@@ -54,31 +56,42 @@ export async function tryWebgpu(options: WebgpuOptions): Promise<WebgpuAttempt> 
  * an adapter again, unchecked) and any instance left from an earlier device,
  * e.g. one that was lost: a resumed run then gets a fresh device.
  */
-function register(adapter: DawnAdapter, WebGPUBackend: BackendClass): void {
+function register(adapter: DawnAdapter, WebGPUBackend: BackendClass): { failure?: unknown } {
+  const outcome: { failure?: unknown } = {};
   try {
     tf.removeBackend('webgpu');
   } catch {
     // Nothing registered under that name yet.
   }
-  const limits = adapter.limits;
   tf.registerBackend(
     'webgpu',
     async () => {
-      // The same limits tfjs' own factory asks for: as large as the adapter allows.
-      const device = await adapter.requestDevice({
-        requiredLimits: {
-          maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
-          maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
-          maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-          maxBufferSize: limits.maxBufferSize,
-          maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
-          maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
-        },
-      });
-      watchDevice(device);
-      return new WebGPUBackend(device, adapter.info);
+      try {
+        return await createBackend(adapter, WebGPUBackend);
+      } catch (e) {
+        outcome.failure = e;
+        throw e;
+      }
     },
     // Lowest priority: only an explicit setBackend('webgpu') ever selects it.
     0,
   );
+  return outcome;
+}
+
+async function createBackend(adapter: DawnAdapter, WebGPUBackend: BackendClass): Promise<tf.KernelBackend> {
+  const limits = adapter.limits;
+  // The same limits tfjs' own factory asks for: as large as the adapter allows.
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+      maxBufferSize: limits.maxBufferSize,
+      maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+      maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+    },
+  });
+  watchDevice(device);
+  return new WebGPUBackend(device, adapter.info);
 }
