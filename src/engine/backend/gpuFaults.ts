@@ -11,9 +11,17 @@ export class GpuDeviceLostError extends Error {
   override name = 'GpuDeviceLostError';
 }
 
-/** The GPU ran out of memory during a batch. */
+/**
+ * The GPU ran out of memory, or refused a buffer beyond one of its limits
+ * (a validation error tfjs never checks): the batch's results are garbage.
+ */
 export class GpuOutOfMemoryError extends Error {
   override name = 'GpuOutOfMemoryError';
+}
+
+/** Any other error the device reported during a batch; its results cannot be trusted. */
+export class GpuDeviceError extends Error {
+  override name = 'GpuDeviceError';
 }
 
 let watched: DawnDevice | undefined;
@@ -29,10 +37,15 @@ export function watchDevice(device: DawnDevice): void {
     if (watched === device) fault ??= new GpuDeviceLostError(`GPU device lost: ${info.message || info.reason}; ${RESUME}`);
   });
   device.addEventListener('uncapturederror', (event) => {
-    if (watched !== device || event.error.constructor.name !== 'GPUOutOfMemoryError') return;
-    const detail = event.error.message.split('\n')[0].trim();
-    fault ??= new GpuOutOfMemoryError(`GPU out of memory${detail ? ` (${detail})` : ''}: try a smaller batch size; ${RESUME}`);
+    if (watched === device) fault ??= uncapturedFault(event.error.constructor.name, event.error.message.split('\n')[0].trim());
   });
+}
+
+function uncapturedFault(kind: string, detail: string): Error {
+  if (kind === 'GPUOutOfMemoryError') return new GpuOutOfMemoryError(`GPU out of memory${detail ? ` (${detail})` : ''}: try a smaller batch size; ${RESUME}`);
+  // e.g. "Binding size (134218752) is larger than the maximum binding size (134217728)."
+  if (/(exceeds|larger than) the max/i.test(detail)) return new GpuOutOfMemoryError(`a tensor is larger than the GPU allows (${detail}): try a smaller batch size; ${RESUME}`);
+  return new GpuDeviceError(`GPU error (${kind}): ${detail || 'no message'}; ${RESUME}`);
 }
 
 /** Throws the fault the watched device reported, if any. */
