@@ -4,6 +4,7 @@
 // hold garbage. So the device is watched here, and every host read of a
 // training loss goes through readOnHost, which turns either fault into one
 // clear line at a batch boundary, before any checkpoint could be written.
+import { tf } from '../tf';
 import type { DawnDevice } from './dawn';
 
 /** The GPU device went away (driver reset, GPU removed, `device.destroy()`). The last checkpoint is intact. */
@@ -48,9 +49,13 @@ function uncapturedFault(kind: string, detail: string): Error {
   return new GpuDeviceError(`GPU error (${kind}): ${detail || 'no message'}; ${RESUME}`);
 }
 
-/** Throws the fault the watched device reported, if any. */
+/**
+ * Throws the fault the watched device reported, if any, while webgpu is the
+ * active backend: a run resumed on another backend in the same process never
+ * touches the lost device.
+ */
 export function throwIfGpuFaulted(): void {
-  if (fault) throw fault;
+  if (fault && tf.getBackend() === 'webgpu') throw fault;
 }
 
 /**
@@ -65,7 +70,8 @@ export async function readOnHost<T>(read: () => Promise<T>): Promise<T> {
   } catch (err) {
     // device.lost settles in the same turn as the failed read, possibly just after it.
     await new Promise((resolve) => setImmediate(resolve));
-    throw fault ?? err;
+    throwIfGpuFaulted();
+    throw err;
   }
   throwIfGpuFaulted();
   return value;
