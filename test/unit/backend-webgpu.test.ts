@@ -5,6 +5,7 @@
 // the real adapter (llvmpipe on CI) is used where it can.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { BackendError, describeBackend, selectBackend, type SelectBackendOptions
 import { REQUIRED_LIMITS, type DawnAdapter, type DawnModule } from '../../src/engine/backend/dawn';
 import { adapterText } from '../../src/shared/format';
 import { webgpuOrSkip } from './webgpu-fixtures';
+import { tempDir, writeBaseModel, writeDataset } from './run-fixtures';
 
 const NO_NATIVE = (id: string): unknown => {
   if (id.startsWith('@tensorflow/tfjs-node')) throw Object.assign(new Error(`Cannot find module '${id}'`), { code: 'MODULE_NOT_FOUND' });
@@ -99,4 +101,19 @@ test('adapterText names vendor, architecture, device and description, and marks 
   assert.equal(adapterText({ ...RTX, software: false }), 'nvidia ampere rtx-3080 (NVIDIA GeForce RTX 3080)');
   assert.equal(adapterText({ vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: '', software: true }), 'mesa software llvmpipe, software');
   assert.equal(adapterText({ vendor: '', architecture: '', device: '', description: '', software: false }), 'unnamed adapter');
+});
+
+test('the CLI names the adapter on its Backend: line, and --json carries it as fields', async (t) => {
+  const named = await webgpuOrSkip(t);
+  if (!named) return;
+  await tf.setBackend('cpu');
+  const modelDir = await writeBaseModel(join(tempDir('gpu-cli-model'), 'base'));
+  const dataDir = await writeDataset(join(tempDir('gpu-cli-data'), 'bands'), 8);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'train', '--model', modelDir, '--data', dataDir, '--epochs', '1', '--batch', '8', '--backend', 'webgpu', '--runs', tempDir('gpu-cli-runs'), '--json'], { encoding: 'utf8', timeout: 180_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const json = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  assert.equal(json.backend, 'webgpu');
+  assert.deepEqual(json.adapter, named.adapter);
+  assert.equal(json.gpu, named.gpu);
+  assert.ok(r.stderr.split('\n').includes(`Backend: webgpu (@tensorflow/tfjs-backend-webgpu) on ${adapterText(named.adapter!)}`), r.stderr);
 });
