@@ -3,10 +3,11 @@
 // - dawn.node, one folder per platform inside the `webgpu` package;
 // - sharp's prebuilt @img/sharp-<os>-<cpu> (and libvips) packages. npm installs
 //   only this machine's, so the others are fetched with npm's --os/--cpu into
-//   .cache/package/ and copied into node_modules for the time of that VSIX.
+//   .cache/package/ and copied into node_modules for the time of that VSIX,
+//   while this machine's own are moved aside.
 // Usage: node scripts/package.mjs [target …]   (default: every target below)
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,9 +68,16 @@ export function packageTarget(target, out) {
   if (!TARGETS[target]) throw new Error(`package: unknown target ${target}; expected one of ${Object.keys(TARGETS).join(', ')}`);
   const sharpPackages = fetchSharpBinaries(target);
   const installed = join(root, 'node_modules', '@img');
-  // Copied in only for this VSIX; this machine's own packages are left alone.
+  // Copied in only for this VSIX.
   const added = sharpPackages.filter((p) => !existsSync(join(installed, p.name)));
+  // This machine's own ones are moved aside meanwhile: the ignore file cannot
+  // drop them whole, because vsce honours the base file's `!**/LICENSE*`
+  // wherever it stands, and their LICENSE files would ride along.
+  const aside = join(root, '.cache', 'package', 'aside');
+  const foreign = readdirSync(installed).filter((name) => name.startsWith('sharp-') && !sharpPackages.some((p) => p.name === name));
+  mkdirSync(aside, { recursive: true });
   try {
+    for (const name of foreign) renameSync(join(installed, name), join(aside, name));
     for (const p of added) cpSync(p.from, join(installed, p.name), { recursive: true });
     const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
     return run(`vsce package --target ${target}`, process.execPath, [
@@ -84,6 +92,7 @@ export function packageTarget(target, out) {
     ]);
   } finally {
     for (const p of added) rmSync(join(installed, p.name), { recursive: true, force: true });
+    for (const name of foreign) if (existsSync(join(aside, name))) renameSync(join(aside, name), join(installed, name));
   }
 }
 
