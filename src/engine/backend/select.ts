@@ -8,7 +8,7 @@ import type { BackendName } from '../../shared/trainSpec';
 import type { BackendReport } from '../../shared/events';
 import { requireFailureReason } from './reasons';
 import { activate } from './activate';
-import { tryWebgpu } from './webgpu';
+import { tryWebgpu, WEBGPU } from './webgpu';
 import type { ProbeOptions } from './dawn';
 import { adapterText } from '../../shared/format';
 import { installWasmTrainingKernels } from './wasmGradients';
@@ -102,7 +102,7 @@ async function tryCpu(): Promise<Attempt> {
 async function tryWebgpuBackend(requireFn: (id: string) => unknown, options: SelectBackendOptions): Promise<Attempt> {
   const result = await tryWebgpu({ ...options.webgpu, requireFn, allowSoftware: options.requested === 'webgpu' });
   if (!result.ok) return { ok: false, reason: result.reason, notes: [] };
-  return { ok: true, package: '@tensorflow/tfjs-backend-webgpu', gpu: !result.adapter.software, adapter: result.adapter, notes: [] };
+  return { ok: true, package: WEBGPU, gpu: !result.adapter.software, adapter: result.adapter, notes: [] };
 }
 
 function attempt(name: BackendName, requireFn: (id: string) => unknown, options: SelectBackendOptions): Promise<Attempt> {
