@@ -21,11 +21,7 @@ export async function predictAll(model: tf.LayersModel, source: TensorSource, ba
       if (prefix) xs = runPrefix(prefix, xs);
       return model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor;
     });
-    try {
-      out.set(await readOnHost(() => probs.data()), start * numClasses);
-    } finally {
-      probs.dispose();
-    }
+    out.set(await readAndDispose(probs), start * numClasses);
   }
   return out;
 }
@@ -50,11 +46,16 @@ export async function lossAndAccuracy(probs: Float32Array, labels: Int32Array): 
     const y = tf.tensor1d(labels, 'int32');
     return tf.stack([crossEntropy(p, y), accuracy(p, y)]);
   });
+  const [loss, acc] = await readAndDispose(both);
+  return [loss, acc];
+}
+
+/** The values of `t`, read asynchronously (the only way webgpu reads under Node), with GPU faults reported; `t` is disposed. */
+export async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
   try {
-    const [loss, acc] = await readOnHost(() => both.data());
-    return [loss, acc];
+    return (await readOnHost(() => t.data())) as Float32Array;
   } finally {
-    both.dispose();
+    t.dispose();
   }
 }
 

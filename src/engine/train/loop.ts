@@ -4,9 +4,8 @@ import type { BatchLogs, Callback, EpochLogs, LoopControl } from './callbacks';
 import { accuracy, crossEntropy } from './loss';
 import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
-import { evaluateLoss, runPrefix } from './evaluate';
+import { evaluateLoss, readAndDispose, runPrefix } from './evaluate';
 import { NonFiniteLossError } from './errors';
-import { readOnHost } from '../backend/gpuFaults';
 
 export interface LabelledSource {
   x: TensorSource;
@@ -147,12 +146,8 @@ async function trainStep(options: FitOptions, indices: number[], classWeights?: 
     acc!.dispose();
     return result;
   });
-  try {
-    const [loss, acc] = await readOnHost(() => both.data());
-    return [loss, acc];
-  } finally {
-    both.dispose();
-  }
+  const [loss, acc] = await readAndDispose(both);
+  return [loss, acc];
 }
 
 /**
