@@ -12,6 +12,7 @@ import { foldBatchNorm } from '../src/engine/model/foldBatchNorm';
 import { crossEntropy } from '../src/engine/train/loss';
 import { makeOptimizer } from '../src/engine/train/optimizer';
 import { adapterText } from '../src/shared/format';
+import { readAndDispose } from '../src/engine/train/evaluate';
 import type { Row } from './report';
 
 export interface GpuFigures {
@@ -45,11 +46,8 @@ async function measure(modelDir: string, backend: 'webgpu' | 'wasm', batch: numb
   // The prefix the engine runs for extraction: cut at the default layer, BatchNormalization folded.
   const { model: prefix } = foldBatchNorm(tf.model({ inputs: base.inputs, outputs: base.getLayer(findDefaultCut(base)).output as tf.SymbolicTensor }));
   try {
-    extractImagesPerSec = await rate(batch, reps, async () => {
-      const out = prefix.predict(x) as tf.Tensor;
-      await out.data();
-      out.dispose();
-    });
+    // readAndDispose reports GPU faults: a batch past a device limit computes garbage, fast, without one.
+    extractImagesPerSec = await rate(batch, reps, async () => void (await readAndDispose(prefix.predict(x) as tf.Tensor)));
   } catch (err) {
     extractImagesPerSec = `failed: ${oneLine(err)}`;
   }
@@ -59,8 +57,7 @@ async function measure(modelDir: string, backend: 'webgpu' | 'wasm', batch: numb
   try {
     fineTuneImagesPerSec = await rate(batch, reps, async () => {
       const loss = optimizer.minimize(() => crossEntropy(model.apply(x, { training: true }) as tf.Tensor, y), true, model.trainableWeights.map((w) => w.read() as tf.Variable))!;
-      await loss.data();
-      loss.dispose();
+      await readAndDispose(loss);
     });
   } catch (err) {
     fineTuneImagesPerSec = `failed: ${oneLine(err)}`;
