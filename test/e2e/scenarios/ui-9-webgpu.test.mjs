@@ -32,7 +32,7 @@ describe('ui: webgpu', () => {
       assert.match(line, /backend webgpu \(.+\)/, `the status line names the adapter: ${line}`);
       await view.locator('#epoch-rows tr[data-epoch="2"]').waitFor({ state: 'attached', timeout: 300_000 });
       await screenshot(page, 'ui-9-webgpu-training');
-      await view.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 900_000 });
+      await view.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 1_500_000 });
       const summary = (await view.locator('#results-summary').textContent()) ?? '';
       const acc = Number(/Validation accuracy ([\d.]+)%/.exec(summary)?.[1]);
       assert.ok(acc >= 97, `validation accuracy ${acc}% (${summary})`);
@@ -40,5 +40,5 @@ describe('ui: webgpu', () => {
     } finally {
       await window.close();
     }
-  }, { timeout: 1_200_000 });
+  }, { timeout: 1_800_000 });
 });
