@@ -5,8 +5,9 @@
 // Every @tensorflow package stays external: tfjs-node registers its backend on
 // the tfjs-core it finds in node_modules, so a second, bundled copy of
 // tfjs-core would never see it. sharp is native and stays external too, and
-// so does h5wasm: an ES module that finds its wasm through import.meta.url,
-// which a CommonJS bundle does not have; it is loaded with import() on first use.
+// so are two ES modules that find their binaries through import.meta.url, which
+// a CommonJS bundle does not have: h5wasm (its wasm; loaded with import() on
+// first use) and webgpu (its dawn.node).
 import * as esbuild from 'esbuild';
 
 const args = process.argv.slice(2);
@@ -27,7 +28,7 @@ const nodeBase = {
   platform: 'node',
   format: 'cjs',
   target: 'node20',
-  external: ['vscode', '@tensorflow/*', 'sharp', 'h5wasm'],
+  external: ['vscode', '@tensorflow/*', 'sharp', 'h5wasm', 'webgpu'],
 };
 
 /** @type {Record<string, import('esbuild').BuildOptions>} */

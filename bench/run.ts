@@ -13,16 +13,21 @@ import { runPytorchPeer } from './peer';
 import { printReport, type Row } from './report';
 import { runUiBench } from './ui-bench';
 import { sweepBench } from './sweep';
+import { runGpuBench } from './gpu';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean' },
     'skip-peer': { type: 'boolean' },
     only: { type: 'string' },
+    'gpu-batches': { type: 'string' },
+    'gpu-reps': { type: 'string' },
   },
 });
 const quick = values.quick === true;
 const wants = (section: string) => !values.only || values.only.split(',').includes(section);
+// The gpu section runs only when named: on a software adapter its batch-128 fine-tune takes hours.
+const named = (section: string) => values.only?.split(',').includes(section) === true;
 
 const EPOCHS = 10;
 const PER_CLASS = quick ? 16 : 64; // 5 classes × 64 = 320 images
@@ -107,6 +112,13 @@ async function main() {
       const frozen = figures.frozenBase as { cachedSeconds: number } | undefined;
       if (frozen) rows.push({ name: '  ratio: tfjs cached / PyTorch loop (target ≤ 0.2)', value: frozen.cachedSeconds / loop, unit: '×' });
     }
+  }
+
+  if (named('gpu')) {
+    const batches = (values['gpu-batches'] ?? (quick ? '8' : '32,128')).split(',').map(Number);
+    const gpu = await runGpuBench(fixtureDir('mobilenet_v2'), batches, Number(values['gpu-reps'] ?? (quick ? 1 : 3)));
+    figures.gpu = gpu.figures;
+    rows.push(...gpu.rows);
   }
 
   if (wants('ui')) {

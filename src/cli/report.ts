@@ -1,6 +1,12 @@
 import { SingleBar, Presets } from 'cli-progress';
 import type { BackendReport, RunResult, TrainEvent } from '../shared/events';
 import type { HealthReport } from '../shared/health';
+import { adapterText } from '../shared/format';
+
+/** A run's result with the backend it trained on, as the CLI prints it. */
+export interface CliRunResult extends RunResult {
+  backendReport?: BackendReport;
+}
 
 /**
  * Prints engine events for a person: backend and skipped reasons, the health
@@ -10,6 +16,8 @@ import type { HealthReport } from '../shared/health';
  */
 export class EventPrinter {
   private bar: SingleBar | null = null;
+  /** The last backend event: the CLI's --json carries its adapter. */
+  backendReport: BackendReport | undefined;
   private barEpoch = 0;
 
   constructor(
@@ -51,7 +59,8 @@ export class EventPrinter {
   }
 
   private backend(r: BackendReport): void {
-    this.line(`Backend: ${r.name} (${r.package})${r.gpu ? ' on GPU' : ''}`);
+    this.backendReport = r;
+    this.line(`Backend: ${r.name} (${r.package})${r.adapter ? ` on ${adapterText(r.adapter)}` : r.gpu ? ' on GPU' : ''}`);
     for (const s of r.skipped) this.line(`  skipped ${s.name}: ${s.reason}`);
   }
 
@@ -105,13 +114,16 @@ export function printResult(out: NodeJS.WriteStream, r: RunResult): void {
 }
 
 /** The machine-readable summary: the last stdout line of `train --json` and `demo --json`. */
-export function resultJson(r: RunResult, extra: Record<string, unknown> = {}): string {
+export function resultJson(r: CliRunResult, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({
     valAccuracy: r.valAccuracy,
     valLoss: r.valLoss,
     runDir: r.runDir,
     modelDir: r.modelDir,
     backend: r.backend,
+    gpu: r.backendReport?.gpu ?? false,
+    // vendor, architecture, device, description, software; null off webgpu.
+    adapter: r.backendReport?.adapter ?? null,
     epochs: r.epochs,
     bestEpoch: r.bestEpoch,
     stopReason: r.stopReason,

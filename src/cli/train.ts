@@ -6,12 +6,12 @@ import { InputRangeSchema, type InputRange } from '../shared/preprocessing';
 import { resumeTraining, runTraining, type RunTrainingOptions } from '../engine/runTraining';
 import { optionalNumber, parse, parsePlan, requireString } from './args';
 import { UsageError } from './errors';
-import { EventPrinter, printResult, resultJson } from './report';
+import { EventPrinter, printResult, resultJson, type CliRunResult } from './report';
 import { resolveModelArg } from './modelArg';
 
 export const TRAIN_USAGE = `finetune train --model DIR|ID|URL|FILE.keras|FILE.h5 --data DIR [--cut LAYER|NODE] [--train head|top:K|all|fine-tune|gradual|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
-  [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
+  [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|webgpu|wasm|cpu] [--runs DIR] [--name NAME] [--json]
   [--input-range 0,1|-1,1|0,255|caffe|torch]   (--model also takes a Keras .keras / .h5 file)
 finetune train --resume RUNDIR [--json]`;
 
@@ -84,7 +84,7 @@ export function parseInputRange(value: string | undefined): InputRange | undefin
 export function parseBackend(value: string | undefined): TrainSpecInput['backend'] {
   if (value === undefined) return undefined;
   const parsed = BackendNameSchema.safeParse(value);
-  if (!parsed.success) throw new UsageError(`--backend ${value}: expected tensorflow, wasm or cpu`);
+  if (!parsed.success) throw new UsageError(`--backend ${value}: expected tensorflow, webgpu, wasm or cpu`);
   return parsed.data;
 }
 
@@ -96,7 +96,7 @@ export function parseBackend(value: string | undefined): TrainSpecInput['backend
 export async function trainWithCli(
   start: (options: RunTrainingOptions) => Promise<RunResult>,
   options: { json: boolean; fromScratch?: boolean; label?: string },
-): Promise<RunResult> {
+): Promise<CliRunResult> {
   const out = options.json ? process.stderr : process.stdout;
   const printer = new EventPrinter(out, options.label ? `[${options.label}] ` : '');
   const controller = new AbortController();
@@ -109,7 +109,7 @@ export async function trainWithCli(
   try {
     const result = await start({ onEvent: printer.onEvent, signal: controller.signal, fromScratch: options.fromScratch });
     printResult(out, result);
-    return result;
+    return { ...result, backendReport: printer.backendReport };
   } finally {
     process.off('SIGINT', onSigint);
   }

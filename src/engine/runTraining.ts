@@ -112,7 +112,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
     });
     emit({ type: 'frozen', ...verifyFrozen(frozenSums, model.frozenLayers()) });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
-    const evaluation = finalEvaluation(model.trained, model.batchPrefix, inputs.validation, dataset.classes, spec.batchSize);
+    const evaluation = await finalEvaluation(model.trained, model.batchPrefix, inputs.validation, dataset.classes, spec.batchSize);
     await model.save(runDir.modelDir, dataset.classes, pre);
     const result = runResult(runDir, backend.name, outcome, evaluation);
     emit({ type: 'done', result });

@@ -93,8 +93,9 @@ async function selectBackend(): Promise<void> {
   const config = vscode.workspace.getConfiguration('finetune');
   const current = config.get<string>('backend', 'auto');
   const items: (vscode.QuickPickItem & { value: string })[] = [
-    { value: 'auto', label: 'auto', detail: 'tfjs-node-gpu, then tfjs-node, then wasm, then cpu' },
+    { value: 'auto', label: 'auto', detail: 'tfjs-node-gpu, then tfjs-node, then webgpu on a hardware GPU, then wasm, then cpu' },
     { value: 'tensorflow', label: 'tensorflow', detail: 'Native TensorFlow (tfjs-node-gpu or tfjs-node)' },
+    { value: 'webgpu', label: 'webgpu', detail: 'WebGPU on Dawn: NVIDIA, AMD, Intel or Apple GPUs through Vulkan, Metal or D3D12; a software adapter only when chosen here' },
     { value: 'wasm', label: 'wasm', detail: 'WebAssembly: portable; frozen layers only for convolutions' },
     { value: 'cpu', label: 'cpu', detail: 'Pure JavaScript: slowest, always available' },
   ].map((i) => ({ ...i, description: i.value === current ? '(current)' : undefined }));

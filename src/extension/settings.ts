@@ -1,7 +1,7 @@
 // The extension's settings, read fresh each time (they may change any time).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { BackendName } from '../shared/trainSpec';
+import { BackendNameSchema, type BackendName } from '../shared/trainSpec';
 import type { Hyperparameters } from '../shared/protocol/webview';
 import { DEFAULT_HYPER } from './state/store';
 
@@ -21,7 +21,8 @@ export function runsFolder(context: vscode.ExtensionContext): vscode.Uri {
 /** The backend to ask for; undefined lets the engine choose (`auto`). */
 export function backendSetting(): BackendName | undefined {
   const value = config().get<string>('backend', 'auto');
-  return value === 'tensorflow' || value === 'wasm' || value === 'cpu' ? value : undefined;
+  const parsed = BackendNameSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** Defaults for the dashboard's hyperparameters, from settings, clamped to what the engine accepts. */

@@ -42,7 +42,8 @@ export class RunStatusBar implements vscode.Disposable {
         item.text = '$(error) Finetune: failed';
         break;
     }
-    item.tooltip = `${r.message ?? ''}\nClick to open the dashboard`.trim();
+    const backend = r.backend ? `Backend: ${r.backend}${r.device ? ` on ${r.device}` : ''}\n` : '';
+    item.tooltip = `${backend}${r.message ?? ''}\nClick to open the dashboard`.trim();
     item.show();
   }
 

@@ -1,6 +1,18 @@
 import type { HealthReport } from './health';
 import type { BackendName } from './trainSpec';
 
+/** The WebGPU adapter a run trains on, as Dawn describes it. */
+export interface AdapterInfo {
+  /** e.g. `nvidia`, `amd`, `intel`, `apple`, `mesa`. */
+  vendor: string;
+  /** e.g. `ampere`, `rdna-3`, or `software` for llvmpipe and SwiftShader. */
+  architecture: string;
+  device: string;
+  description: string;
+  /** A CPU rasteriser (llvmpipe, SwiftShader, a fallback adapter): never chosen by `auto`. */
+  software: boolean;
+}
+
 /** The backend in use and why the others were not chosen. */
 export interface BackendReport {
   name: BackendName;
@@ -8,6 +20,8 @@ export interface BackendReport {
   package: string;
   /** True only when `tf.backend().isUsingGpuDevice` says so. */
   gpu: boolean;
+  /** The WebGPU adapter; only on the webgpu backend. */
+  adapter?: AdapterInfo;
   skipped: { name: string; reason: string }[];
 }
 

@@ -44,3 +44,12 @@ export function duration(ms: number | null): string {
 export function percent(x: number, digits = 1): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–';
 }
+
+/**
+ * The WebGPU adapter in one phrase: `nvidia ampere rtx-3080 (NVIDIA GeForce RTX 3080)`,
+ * with `, software` for llvmpipe or SwiftShader. Dawn leaves fields it does not know empty.
+ */
+export function adapterText(adapter: { vendor: string; architecture: string; device: string; description: string; software: boolean }): string {
+  const name = [adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(' ') || 'unnamed adapter';
+  return `${name}${adapter.description ? ` (${adapter.description})` : ''}${adapter.software ? ', software' : ''}`;
+}

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputRangeSchema, PreprocessingSchema } from './preprocessing';
 
 /** Backend names as the user sees them; `tensorflow` is tfjs-node-gpu, then tfjs-node. */
-export const BackendNameSchema = z.enum(['tensorflow', 'wasm', 'cpu']);
+export const BackendNameSchema = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
 export type BackendName = z.infer<typeof BackendNameSchema>;
 
 /**

@@ -44,15 +44,19 @@ function fakeRequire(modules: Record<string, () => unknown>) {
   return { fn, calls };
 }
 
+/** The `webgpu` package absent, so these tests do not depend on this machine's GPU (backend-webgpu.test.ts covers it). */
+const NO_DAWN = { loadDawn: () => Promise.reject(notFound('webgpu')) };
+
 // Tests that need wasm absent run first: once loaded, wasm stays registered in this process.
-test('nothing but cpu: both native packages and wasm are reported as skipped', async () => {
+test('nothing but cpu: both native packages, webgpu and wasm are reported as skipped', async () => {
   const { fn } = fakeRequire({});
-  const report = await selectBackend({ requireFn: fn });
+  const report = await selectBackend({ requireFn: fn, webgpu: NO_DAWN });
   assert.equal(report.name, 'cpu');
   assert.equal(report.gpu, false);
   assert.deepEqual(report.skipped, [
     { name: `tensorflow (${GPU})`, reason: 'package not installed' },
     { name: `tensorflow (${NODE})`, reason: 'package not installed' },
+    { name: 'webgpu', reason: 'package not installed' },
     { name: 'wasm', reason: 'package not installed' },
   ]);
   assert.equal(tf.getBackend(), 'cpu');
@@ -80,12 +84,13 @@ test('CUDA library missing: tfjs-node-gpu is skipped with the library named, was
     [WASM]: () => require(WASM),
   });
   delete process.env.TF_FORCE_GPU_ALLOW_GROWTH;
-  const report = await selectBackend({ requireFn: fn });
+  const report = await selectBackend({ requireFn: fn, webgpu: NO_DAWN });
   assert.equal(report.name, 'wasm');
   assert.equal(report.package, WASM);
   assert.deepEqual(report.skipped, [
     { name: `tensorflow (${GPU})`, reason: 'CUDA library not found (libcudart.so.11.0); tfjs-node-gpu needs CUDA 11.2 and cuDNN 8.1' },
     { name: `tensorflow (${NODE})`, reason: 'package not installed' },
+    { name: 'webgpu', reason: 'package not installed' },
   ]);
   assert.equal(calls[0].growth, 'true', 'TF_FORCE_GPU_ALLOW_GROWTH is set before the native package loads');
   assert.match(describeBackend(report), /^backend: wasm \(@tensorflow\/tfjs-backend-wasm\); skipped tensorflow \(@tensorflow\/tfjs-node-gpu\): CUDA library not found \(libcudart\.so\.11\.0\)/);

@@ -157,3 +157,14 @@ test('the ETA follows the pace of batches between epoch ends', () => {
   // 4 batches a second; 15 of 20 batches left.
   assert.equal(store.run.etaMs, 3750);
 });
+
+test('the run names the device: the WebGPU adapter when there is one, else GPU or CPU', () => {
+  const { store } = loaded();
+  store.beginRun('r', 3);
+  const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true };
+  store.applyEvent({ type: 'backend', report: { name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', gpu: false, adapter, skipped: [] } });
+  assert.equal(store.run.backend, 'webgpu');
+  assert.equal(store.run.device, 'mesa software llvmpipe (llvmpipe: Mesa 25.0.7), software');
+  store.applyEvent({ type: 'backend', report: { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', gpu: false, skipped: [] } });
+  assert.equal(store.run.device, 'CPU');
+});

@@ -1,10 +1,16 @@
 // Choosing the tfjs backend: tensorflow (tfjs-node-gpu, then tfjs-node),
-// then wasm, then cpu, unless the user requested one. Each skipped option is
-// reported with the reason, so "why is this slow" has an answer.
+// then webgpu on a hardware adapter, then wasm, then cpu, unless the user
+// requested one. Each skipped option is reported with the reason, so "why is
+// this slow" has an answer. The order is explained in the README ("Backends
+// and GPUs").
 import { tf } from '../tf';
 import type { BackendName } from '../../shared/trainSpec';
 import type { BackendReport } from '../../shared/events';
 import { requireFailureReason } from './reasons';
+import { activate } from './activate';
+import { tryWebgpu, WEBGPU } from './webgpu';
+import type { ProbeOptions } from './dawn';
+import { adapterText } from '../../shared/format';
 import { installWasmTrainingKernels } from './wasmGradients';
 import { installWasmFastKernels } from './wasmFastKernels';
 import { installWasmCopyKernels } from './wasmCopyKernels';
@@ -14,6 +20,8 @@ export interface SelectBackendOptions {
   requested?: BackendName;
   /** Injected `require`, so tests can simulate missing packages and missing CUDA libraries. */
   requireFn?: (id: string) => unknown;
+  /** Replaces how dawn.node is found (tests simulate a missing Vulkan loader, a broken dawn.node, a fake adapter). */
+  webgpu?: ProbeOptions;
 }
 
 /** A requested backend is unavailable. One line; CLI exit code 2. */
@@ -24,7 +32,8 @@ export class BackendError extends Error {
 const NATIVE = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 const WASM = '@tensorflow/tfjs-backend-wasm';
 
-type Attempt = { ok: true; package: string; gpu: boolean; notes: { name: string; reason: string }[] } | { ok: false; reason: string; notes: { name: string; reason: string }[] };
+type Note = { name: string; reason: string };
+type Attempt = { ok: true; package: string; gpu: boolean; adapter?: BackendReport['adapter']; notes: Note[] } | { ok: false; reason: string; notes: Note[] };
 
 /** The package that provided the `tensorflow` backend in this process (never load two native ones). */
 let nativeLoaded: string | undefined;
@@ -32,13 +41,6 @@ let nativeLoaded: string | undefined;
 /** Forgets which native package this process loaded. Only for tests that simulate a fresh process. */
 export function resetNativeBackendForTests(): void {
   nativeLoaded = undefined;
-}
-
-/** Switches to `name` and proves it computes (1 + 2 = 3). */
-async function activate(name: string): Promise<void> {
-  if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed to initialise`);
-  const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
-  if (sum !== 3) throw new Error(`the ${name} backend computed 1 + 2 = ${sum}`);
 }
 
 function isUsingGpu(): boolean {
@@ -97,24 +99,34 @@ async function tryCpu(): Promise<Attempt> {
   }
 }
 
-function attempt(name: BackendName, requireFn: (id: string) => unknown): Promise<Attempt> {
+async function tryWebgpuBackend(requireFn: (id: string) => unknown, options: SelectBackendOptions): Promise<Attempt> {
+  const result = await tryWebgpu({ ...options.webgpu, requireFn, allowSoftware: options.requested === 'webgpu' });
+  if (!result.ok) return { ok: false, reason: result.reason, notes: [] };
+  return { ok: true, package: WEBGPU, gpu: !result.adapter.software, adapter: result.adapter, notes: [] };
+}
+
+function attempt(name: BackendName, requireFn: (id: string) => unknown, options: SelectBackendOptions): Promise<Attempt> {
   if (name === 'tensorflow') return tryTensorflow(requireFn);
+  if (name === 'webgpu') return tryWebgpuBackend(requireFn, options);
   if (name === 'wasm') return tryWasm(requireFn);
   return tryCpu();
 }
 
 const defaultRequire = (id: string): unknown => require(id);
 
-/** Picks tensorflow (tfjs-node-gpu, then tfjs-node), then wasm, then cpu, and says why each skipped one was skipped. */
+/** The order `auto` tries; why, in the README's "Backends and GPUs". */
+export const AUTO_ORDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+/** Picks tensorflow (tfjs-node-gpu, then tfjs-node), then webgpu on a hardware adapter, then wasm, then cpu, and says why each skipped one was skipped. */
 export async function selectBackend(options: SelectBackendOptions = {}): Promise<BackendReport> {
   const requireFn = options.requireFn ?? defaultRequire;
-  const order: BackendName[] = options.requested ? [options.requested] : ['tensorflow', 'wasm', 'cpu'];
+  const order = options.requested ? [options.requested] : AUTO_ORDER;
   const skipped: BackendReport['skipped'] = [];
   for (const name of order) {
-    const result = await attempt(name, requireFn);
+    const result = await attempt(name, requireFn, options);
     if (result.ok) {
       skipped.push(...result.notes);
-      return { name, package: result.package, gpu: result.gpu, skipped };
+      return { name, package: result.package, gpu: result.gpu, ...(result.adapter && { adapter: result.adapter }), skipped };
     }
     if (options.requested) throw new BackendError(`backend '${name}' was requested but is not available: ${result.reason}`);
     if (name === 'tensorflow') skipped.push(...result.notes);
@@ -125,6 +137,6 @@ export async function selectBackend(options: SelectBackendOptions = {}): Promise
 
 /** One line for logs and the CLI: the backend in use and why the others were skipped. */
 export function describeBackend(report: BackendReport): string {
-  const head = `backend: ${report.name} (${report.package}${report.gpu ? ', GPU' : ''})`;
+  const head = `backend: ${report.name} (${report.package}${report.gpu ? ', GPU' : ''})${report.adapter ? ` on ${adapterText(report.adapter)}` : ''}`;
   return report.skipped.length ? `${head}; skipped ${report.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}` : head;
 }

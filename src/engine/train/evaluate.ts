@@ -2,6 +2,7 @@ import { tf } from '../tf';
 import type { ClassMetrics, ConfusionMatrix } from '../../shared/events';
 import type { TensorSource } from './source';
 import { accuracy, crossEntropy } from './loss';
+import { readOnHost } from '../backend/gpuFaults';
 
 /** The frozen prefix in inference mode; always returns a list, one tensor per suffix input. */
 export function runPrefix(prefix: tf.LayersModel, inputs: tf.Tensor[]): tf.Tensor[] {
@@ -10,7 +11,7 @@ export function runPrefix(prefix: tf.LayersModel, inputs: tf.Tensor[]): tf.Tenso
 }
 
 /** Class probabilities for every example of `source`, in order, as [size × classes]. */
-export function predictAll(model: tf.LayersModel, source: TensorSource, batchSize: number, prefix?: tf.LayersModel): Float32Array {
+export async function predictAll(model: tf.LayersModel, source: TensorSource, batchSize: number, prefix?: tf.LayersModel): Promise<Float32Array> {
   const numClasses = model.outputs[0].shape[model.outputs[0].shape.length - 1] as number;
   const out = new Float32Array(source.size * numClasses);
   for (let start = 0; start < source.size; start += batchSize) {
@@ -20,27 +21,42 @@ export function predictAll(model: tf.LayersModel, source: TensorSource, batchSiz
       if (prefix) xs = runPrefix(prefix, xs);
       return model.predict(xs.length === 1 ? xs[0] : xs) as tf.Tensor;
     });
-    out.set(probs.dataSync(), start * numClasses);
-    probs.dispose();
+    out.set(await readAndDispose(probs), start * numClasses);
   }
   return out;
 }
 
 /** Unweighted mean loss and accuracy over a labelled source (validation; Keras ignores class weights here too). */
-export function evaluateLoss(
+export async function evaluateLoss(
   model: tf.LayersModel,
   data: { x: TensorSource; y: Int32Array },
   batchSize: number,
   prefix?: tf.LayersModel,
-): { loss: number; accuracy: number } {
+): Promise<{ loss: number; accuracy: number }> {
   if (data.x.size === 0) return { loss: NaN, accuracy: NaN };
-  const probs = predictAll(model, data.x, batchSize, prefix);
-  const numClasses = probs.length / data.x.size;
-  return tf.tidy(() => {
-    const p = tf.tensor2d(probs, [data.x.size, numClasses]);
-    const labels = tf.tensor1d(data.y, 'int32');
-    return { loss: crossEntropy(p, labels).dataSync()[0], accuracy: accuracy(p, labels).dataSync()[0] };
+  const probs = await predictAll(model, data.x, batchSize, prefix);
+  const [loss, acc] = await lossAndAccuracy(probs, data.y);
+  return { loss, accuracy: acc };
+}
+
+/** Mean cross-entropy and accuracy of a [n × classes] probability buffer against its labels, read asynchronously. */
+export async function lossAndAccuracy(probs: Float32Array, labels: Int32Array): Promise<[number, number]> {
+  const both = tf.tidy(() => {
+    const p = tf.tensor2d(probs, [labels.length, probs.length / labels.length]);
+    const y = tf.tensor1d(labels, 'int32');
+    return tf.stack([crossEntropy(p, y), accuracy(p, y)]);
   });
+  const [loss, acc] = await readAndDispose(both);
+  return [loss, acc];
+}
+
+/** The values of `t`, read asynchronously (the only way webgpu reads under Node), with GPU faults reported; `t` is disposed. */
+export async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {
+  try {
+    return (await readOnHost(() => t.data())) as Float32Array;
+  } finally {
+    t.dispose();
+  }
 }
 
 /** Arg-max class per row of a [n × classes] probability buffer. */

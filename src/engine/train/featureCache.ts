@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { tf } from '../tf';
 import { DiskStore, elementsOf, MemoryStore, type GrowableSource, type TensorSource } from './source';
 import { layersExtractor, type FeatureExtractor } from '../model/extractor';
+import { readOnHost } from '../backend/gpuFaults';
 
 /** Keep cached activations in memory up to this many bytes (both splits together); beyond it they go to disk. */
 export const DEFAULT_CACHE_BUDGET_BYTES = 1024 ** 3;
@@ -45,7 +46,7 @@ export async function extractInto(extractor: FeatureExtractor, pixels: TensorSou
     const outputs = await extractor.extract(images[0]).finally(() => tf.dispose(images));
     let rows: Float32Array[];
     try {
-      rows = await Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>));
+      rows = await readOnHost(() => Promise.all(outputs.map((t) => t.data() as Promise<Float32Array>)));
     } finally {
       tf.dispose(outputs);
     }

@@ -4,7 +4,7 @@ import type { BatchLogs, Callback, EpochLogs, GradientStep, LoopControl, StopRea
 import { accuracy, crossEntropy } from './loss';
 import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
-import { evaluateLoss, runPrefix } from './evaluate';
+import { evaluateLoss, readAndDispose, runPrefix } from './evaluate';
 import { NonFiniteLossError } from './errors';
 
 export interface LabelledSource {
@@ -130,7 +130,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
         const indices = order.slice(b * batchSize, (b + 1) * batchSize);
         const info = { epoch, batch: b + 1, batchesPerEpoch, size: indices.length };
         for (const cb of callbacks) await cb.onBatchBegin?.(info, control);
-        const [loss, acc] = trainStep(options, resolved, indices, weights, (step) => {
+        const [loss, acc] = await trainStep(options, resolved, indices, weights, (step) => {
           for (const cb of callbacks) cb.onGradients?.(step, control);
         }, info);
         const logs: BatchLogs = { ...info, loss, accuracy: acc, lr: baseLr, lrs: control.learningRates() };
@@ -141,7 +141,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       }
       // A stop or cancel inside the epoch leaves it unfinished: no validation, no epoch logs.
       if (seen < train.x.size) break;
-      const val = skipValidation ? { loss: NaN, accuracy: NaN } : evaluateLoss(model, validation, batchSize, options.prefix);
+      const val = skipValidation ? { loss: NaN, accuracy: NaN } : await evaluateLoss(model, validation, batchSize, options.prefix);
       const logs: EpochLogs = {
         epoch,
         loss: lossSum / seen,
@@ -166,17 +166,17 @@ export async function fit(options: FitOptions): Promise<FitResult> {
  * loss is checked before `onGradients` sees it and before any weight changes,
  * so a non-finite loss leaves the weights as they were.
  */
-function trainStep(
+async function trainStep(
   options: FitOptions,
   { groups, layerOf }: ResolvedGroups,
   indices: number[],
   classWeights: tf.Tensor1D | undefined,
   onGradients: (step: GradientStep) => void,
   at: { epoch: number; batch: number },
-): [number, number] {
+): Promise<[number, number]> {
   const { model, train, rng, transform } = options;
   reseedDropout(model, rng);
-  return tf.tidy(() => {
+  const step = tf.tidy(() => {
     const pixels = train.x.batch(indices);
     if (transform) pixels[0] = transform(pixels[0], rng);
     const xs = options.prefix ? runPrefix(options.prefix, pixels) : pixels;
@@ -189,20 +189,26 @@ function trainStep(
       acc = tf.keep(accuracy(probs, labels));
       return crossEntropy(probs, labels, classWeights);
     }, vars);
-    const loss = value.dataSync()[0];
+    return { grads, both: tf.stack([value, acc!]) };
+  });
+  try {
+    // Read asynchronously: the webgpu backend cannot read synchronously under Node.
+    const [loss, acc] = await readAndDispose(step.both);
     // Stop before a non-finite loss reaches any callback, metric line, checkpoint or weight.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(at.epoch, at.batch, loss);
-    const gradients: WeightGradient[] = model.trainableWeights.map((w) => ({ layer: layerOf.get(w.name)!, weight: w, grad: grads[w.name] }));
-    onGradients({ ...at, loss, gradients });
-    for (const g of groups) {
-      const share: tf.NamedTensorMap = {};
-      for (const w of model.trainableWeights) if (g.names.has(w.name)) share[w.name] = grads[w.name];
-      if (Object.keys(share).length > 0) g.optimizer.applyGradients(share);
-    }
-    const result: [number, number] = [loss, acc!.dataSync()[0]];
-    acc!.dispose();
-    return result;
-  });
+    tf.tidy(() => {
+      const gradients: WeightGradient[] = model.trainableWeights.map((w) => ({ layer: layerOf.get(w.name)!, weight: w, grad: step.grads[w.name] }));
+      onGradients({ ...at, loss, gradients });
+      for (const g of groups) {
+        const share: tf.NamedTensorMap = {};
+        for (const w of model.trainableWeights) if (g.names.has(w.name)) share[w.name] = step.grads[w.name];
+        if (Object.keys(share).length > 0) g.optimizer.applyGradients(share);
+      }
+    });
+    return [loss, acc];
+  } finally {
+    tf.dispose(step.grads);
+  }
 }
 
 /**

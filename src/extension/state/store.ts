@@ -13,6 +13,7 @@ import type {
   Hyperparameters,
   RunView,
 } from '../../shared/protocol/webview';
+import { adapterText } from '../../shared/format';
 import { RingBuffer } from './ringBuffer';
 import { RunMachine } from './runMachine';
 import { PlanModel, initialPlan, type FreezePlan } from './freezePlan';
@@ -191,7 +192,7 @@ export class HostStore {
         if (event.level === 'warn') this.run = { ...this.run, phase, message: event.message };
         break;
       case 'backend':
-        this.run = { ...this.run, phase, backend: event.report.name, device: event.report.gpu ? 'GPU' : 'CPU' };
+        this.run = { ...this.run, phase, backend: event.report.name, device: event.report.adapter ? adapterText(event.report.adapter) : event.report.gpu ? 'GPU' : 'CPU' };
         break;
       case 'health':
         if (this.dataset) this.dataset.view = { ...this.dataset.view, scanning: false, health: event.report };

@@ -71,6 +71,7 @@ export const BackendReportSchema = z.object({
   name: BackendNameSchema,
   package: text(256),
   gpu: z.boolean(),
+  adapter: z.object({ vendor: text(256), architecture: text(256), device: text(256), description: text(1024), software: z.boolean() }).optional(),
   skipped: list(z.object({ name: text(256), reason: text(2048) }), 64),
 });
 

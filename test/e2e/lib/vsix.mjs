@@ -1,12 +1,9 @@
 // Building and packaging the extension exactly as a user would install it.
 // The VSIX carries dist/, media/ and the runtime node_modules that the
-// bundles leave external (@tensorflow/*, sharp); .vscodeignore trims them.
+// bundles leave external (@tensorflow/*, sharp, webgpu); .vscodeignore trims them.
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { repoRoot } from './paths.mjs';
-
-const require = createRequire(import.meta.url);
+import { currentTarget, packageTarget } from '../../../scripts/package.mjs';
 
 function run(title, cmd, args) {
   const result = spawnSync(cmd, args, { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
@@ -20,17 +17,12 @@ export function buildExtension() {
   return run('npm run build', 'npm', ['run', 'build']);
 }
 
-/** Packages the repository into `out` with vsce; returns vsce's output (it lists size and file count). */
+/**
+ * Packages the repository into `out` as this platform's VSIX (scripts/package.mjs:
+ * `vsce package --target`, with only this platform's dawn.node and sharp
+ * binaries), as `npm run package` builds it for users; returns vsce's output
+ * (it lists size and file count).
+ */
 export function packageExtension(out) {
-  const vsce = join(dirname(require.resolve('@vscode/vsce/package.json')), 'vsce');
-  return run('vsce package', process.execPath, [
-    vsce, 'package',
-    '--out', out,
-    // The manifest has no repository or LICENSE file yet; vsce would stop and ask.
-    '--allow-missing-repository',
-    '--skip-license',
-    // Without a repository vsce cannot make README's relative image links
-    // absolute and refuses to package; the VSIX keeps them relative.
-    '--no-rewrite-relative-links',
-  ]);
+  return packageTarget(currentTarget(), out);
 }

@@ -34,4 +34,14 @@ describe('packaged extension', () => {
     const out = execFileSync(process.execPath, ['-e', probe], { cwd: root, env, encoding: 'utf8', timeout: 60_000 });
     assert.deepEqual(JSON.parse(out.trim().split('\n').pop()), { backend: 'wasm', sum: 6, format: 'png' });
   });
+
+  scenario("the VSIX carries only this platform's dawn.node and sharp binaries", async ({ session }) => {
+    const [folder] = readdirSync(session.extensionsDir).filter((name) => name.startsWith(`${EXTENSION_ID}-`));
+    const modules = join(session.extensionsDir, folder, 'node_modules');
+    const target = `${process.platform}-${process.arch}`;
+    assert.deepEqual(readdirSync(join(modules, 'webgpu', 'dist')), [target]);
+    assert.ok(existsSync(join(modules, 'webgpu', 'dist', target, 'dawn.node')));
+    const sharpBinaries = readdirSync(join(modules, '@img')).filter((name) => name.startsWith('sharp-'));
+    assert.ok(sharpBinaries.length > 0 && sharpBinaries.every((name) => name.endsWith(`-${target}`)), sharpBinaries.join(', '));
+  });
 });
