@@ -22,3 +22,12 @@ export class NonFiniteLossError extends Error {
     super(`training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch}; try a lower learning rate (checkpoints from earlier epochs are untouched)`);
   }
 }
+
+/**
+ * Whether an error is the run being cancelled rather than failing: our own
+ * CancelledError, or the AbortError that `signal.throwIfAborted()` throws when
+ * Stop arrives while images are decoded or features extracted.
+ */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'CancelledError' || error.name === 'AbortError');
+}
