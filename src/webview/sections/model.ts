@@ -4,9 +4,11 @@ import { clear, counted, el, fullCount, setText } from '../dom';
 import { send } from '../host';
 
 export class ModelSection {
-  readonly root = el('section', { id: 'model-section', class: 'card' });
+  readonly root = el('section', { id: 'model-section', class: 'card', 'aria-labelledby': 'model-heading' });
   private readonly summary = el('p', { id: 'model-summary', class: 'muted' });
-  private readonly cut = el('vscode-dropdown', { id: 'cut-select', 'aria-label': 'Cut point' }) as HTMLElement & { value: string };
+  /** How the model came to be open, when the user did not open it themselves. */
+  private readonly note = el('p', { id: 'model-note', class: 'note', role: 'status', hidden: true });
+  private readonly cut = el('vscode-dropdown', { id: 'cut-select', 'aria-label': 'Cut after layer' }) as HTMLElement & { value: string };
   private cutKey = '';
 
   constructor() {
@@ -19,16 +21,19 @@ export class ModelSection {
       if (Number.isInteger(id)) send({ type: 'setCut', layerId: id });
     });
     this.root.append(
-      el('h2', {}, 'Model and cut point'),
+      el('h2', { id: 'model-heading' }, 'Model and cut point'),
       this.summary,
+      this.note,
       el('div', { class: 'row' }, open, demo),
-      el('label', { class: 'field' }, el('span', {}, 'Cut after layer (the new head goes on its output)'), this.cut),
+      el('div', { class: 'field' }, el('span', {}, 'Cut after layer (the new head goes on its output)'), this.cut),
     );
   }
 
   render(state: DashboardState): void {
     const m = state.model;
     setText(this.summary, m ? `${m.name} · ${m.format} model · ${counted(m.layerCount, 'layer')} · ${fullCount(m.totalParams)} params · input [${m.inputShape.map((d) => d ?? '?').join(', ')}]` : 'No model is open.');
+    setText(this.note, m?.note ?? '');
+    this.note.hidden = !m?.note;
     const disabled = !m || state.run.phase === 'running' || state.run.phase === 'starting' || state.run.phase === 'stopping';
     this.cut.toggleAttribute('disabled', disabled);
     // Rebuild the options only when the layer list changes (not on every toggle).
