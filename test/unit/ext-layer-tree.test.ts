@@ -57,7 +57,7 @@ test('icons and formatting', () => {
   assert.equal(layerIcon('GlobalAveragePooling2D'), 'fold-down');
   assert.equal(layerIcon('SomethingNew'), 'symbol-misc');
   // Issue 15: a box or "[ ]" glyph beside the real checkbox reads as a second, unchecked checkbox.
-  const boxLike = new Set(['symbol-array', 'symbol-field', 'symbol-structure', 'screen-normal', 'primitive-square', 'circle-large-outline', 'check', 'pass', 'symbol-constant', 'symbol-enum']);
+  const boxLike = new Set(['circuit-board', 'symbol-array', 'symbol-field', 'symbol-structure', 'screen-normal', 'primitive-square', 'circle-large-outline', 'check', 'pass', 'symbol-constant', 'symbol-enum']);
   for (const cls of ['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense', 'BatchNormalization', 'ZeroPadding2D', 'Rescaling', 'Flatten', 'Add', 'InputLayer', 'Functional', 'Embedding', 'LSTM', 'Dropout', 'ReLU', 'MaxPooling2D', 'SomethingNew']) {
     assert.ok(!boxLike.has(layerIcon(cls)), `${cls} gets ${layerIcon(cls)}, which looks like a checkbox`);
   }

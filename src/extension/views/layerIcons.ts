@@ -7,7 +7,7 @@ const RULES: [RegExp, string][] = [
   [/^(Functional|Sequential|Model)$/, 'package'],
   [/^(DepthwiseConv2D|SeparableConv[12]D)$/, 'layers-dot'],
   [/^Conv(1D|2D|3D|2DTranspose|3DTranspose|LSTM2D)$/, 'layers'],
-  [/^Dense$/, 'circuit-board'],
+  [/^Dense$/, 'symbol-operator'],
   [/Normalization$/, 'symbol-ruler'],
   [/^(Activation|ReLU|LeakyReLU|PReLU|ELU|Softmax|ThresholdedReLU)$/, 'zap'],
   [/Pooling[123]D$/, 'fold-down'],

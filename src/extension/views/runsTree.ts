@@ -8,7 +8,7 @@ import { listRuns } from '../runs/runsIndex';
 const ICONS: Record<RunInfo['status'], [string, string]> = {
   running: ['sync~spin', 'charts.blue'],
   completed: ['pass', 'charts.green'],
-  stopped: ['debug-stop', 'charts.yellow'],
+  stopped: ['stop-circle', 'charts.yellow'],
   failed: ['error', 'errorForeground'],
   interrupted: ['debug-pause', 'charts.orange'],
 };
