@@ -7,6 +7,12 @@ import { startBlocker } from '../../shared/readiness';
 import { el, setText } from '../dom';
 import { send } from '../host';
 
+const PHASE_WORDS: Partial<Record<DashboardState['run']['phase'], string>> = {
+  starting: 'Training is starting.',
+  running: 'Training is running.',
+  stopping: 'Stopping at the end of this batch.',
+};
+
 export class ActionBar {
   readonly root = el('div', { id: 'action-bar', class: 'action-bar', role: 'region', 'aria-label': 'Run controls' });
   private readonly start = el('vscode-button', { id: 'start' }, 'Start');
@@ -15,12 +21,19 @@ export class ActionBar {
   /** Why Start is off, in words; empty when it is on. */
   private readonly reason = el('p', { id: 'start-reason', class: 'start-reason', 'aria-live': 'polite' });
   private readonly notice = el('div', { id: 'notice', class: 'notice', hidden: true, role: 'alert' });
+  /**
+   * Says a phase change once (started, stopping, how it ended). The status
+   * line itself changes with every batch, so it is not a live region: a
+   * screen reader would read it eight times a second.
+   */
+  private readonly announcer = el('p', { id: 'run-announcer', class: 'visually-hidden', role: 'status' });
+  private phase = '';
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor() {
     this.start.addEventListener('click', () => send({ type: 'start' }));
     this.stop.addEventListener('click', () => send({ type: 'stop' }));
-    this.root.append(el('div', { class: 'row actions' }, this.start, this.stop, this.ring, this.reason), this.notice);
+    this.root.append(el('div', { class: 'row actions' }, this.start, this.stop, this.ring, this.reason), this.notice, this.announcer);
   }
 
   /** `fieldProblem` is the page's own: a hyperparameter that holds an invalid value. */
@@ -33,6 +46,10 @@ export class ActionBar {
     this.stop.toggleAttribute('disabled', !active || r.phase === 'stopping');
     this.ring.hidden = !active;
     setText(this.reason, blocker !== null && !active ? `Start is off: ${blocker}` : '');
+    if (r.phase !== this.phase) {
+      this.phase = r.phase;
+      setText(this.announcer, PHASE_WORDS[r.phase] ?? r.outcome ?? '');
+    }
   }
 
   /** A problem from the host. An error stays until dismissed or replaced; information goes after 10 s. */
