@@ -143,7 +143,10 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
   });
   // Content is sniffed and the header decoded now, so a corrupt or mislabelled
   // file is reported when the dataset is chosen, not when training reaches it.
+  state.entriesKnown += all.length;
   const unreadable = await mapLimit(all, 8, async ({ f }, i) => {
+    state.entriesDone++;
+    state.tick();
     const size = sizes[i];
     return typeof size === 'number' && size > 0 ? unreadableReason(f.abs, size) : null;
   });

@@ -14,6 +14,7 @@ import type {
   RunView,
 } from '../../shared/protocol/webview';
 import { RingBuffer } from './ringBuffer';
+import { DEFAULT_HYPER, IDLE_RUN } from './defaults';
 import { RunMachine } from './runMachine';
 import { PlanModel, initialPlan, type FreezePlan } from './freezePlan';
 import { FileRegistry } from './fileRegistry';
@@ -29,37 +30,6 @@ export interface StoreListener {
   /** New metric points; `reset` when a new run cleared the history. */
   metrics?(batches: BatchPoint[], epochs: EpochPoint[], reset: boolean): void;
 }
-
-export const DEFAULT_HYPER: Hyperparameters = {
-  optimizer: 'adam',
-  learningRate: 1e-3,
-  batchSize: 32,
-  epochs: 10,
-  validationSplit: 0.2,
-  earlyStoppingPatience: 0,
-  twoPhase: false,
-  headEpochs: 2,
-  lrMultiplier: 0.1,
-  augment: false,
-  seed: 42,
-  dropout: 0.2,
-};
-
-const IDLE_RUN: RunView = {
-  phase: 'idle',
-  runName: null,
-  epoch: 0,
-  epochs: 0,
-  batch: 0,
-  batchesPerEpoch: 0,
-  imagesPerSec: null,
-  etaMs: null,
-  backend: null,
-  device: null,
-  stage: null,
-  message: null,
-  outcome: null,
-};
 
 export class HostStore {
   trusted = true;
