@@ -14,13 +14,8 @@ import type { HostStore } from './state/store';
 import type { TrainerProcess } from './trainer/process';
 import { duration } from './views/format';
 
-/** Stop was pressed before the trainer was even ready. */
-class StoppedBeforeTraining extends Error {
-  override name = 'StoppedBeforeTraining';
-}
-
 /** The trainer's way of saying a request ended on Stop (see src/trainer/errors.ts). */
-const isCancelled = (error: unknown) => error instanceof StoppedBeforeTraining || (error as { code?: unknown } | null)?.code === 'cancelled';
+const isCancelled = (error: unknown) => (error as { code?: unknown } | null)?.code === 'cancelled';
 
 /** How long a cooperative Stop may take before the process is killed. */
 const STOP_GRACE_MS = 20_000;
@@ -98,7 +93,7 @@ export class TrainingController implements vscode.Disposable {
     try {
       await proc.whenReady();
       // Stop pressed before the trainer was up: end here, without training.
-      if (this.store.machine.phase === 'stopping') throw new StoppedBeforeTraining();
+      if (this.store.machine.phase === 'stopping') throw new Error('stopped before training began');
       this.store.applyEvent({ type: 'log', level: 'info', message: 'Trainer started' });
       this.onRunsChanged();
       const onEvent = { onEvent: (event: Parameters<HostStore['applyEvent']>[0]) => this.onEvent(event) };

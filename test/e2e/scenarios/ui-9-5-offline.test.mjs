@@ -14,7 +14,7 @@ describe('ui-9: offline downloads say so', () => {
     const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'MobileNet v2' }).first();
     await pick.waitFor({ timeout: 60_000 });
     await pick.click();
-    const note = await waitForNotification(page, 'No internet connection', { timeout: 120_000 });
+    const note = await waitForNotification(page, 'No internet connection', { timeout: 240_000 });
     const text = ((await note.locator('.notification-list-item-message').textContent()) ?? '').trim();
     assert.match(text, /^Finetune: No internet connection: could not reach [\w.-]+ \(the model is not in the cache\)\.$/, text);
     assert.doesNotMatch(text, /ENOTFOUND|getaddrinfo/);
@@ -23,5 +23,5 @@ describe('ui-9: offline downloads say so', () => {
     assert.ok(!toasts.some((t) => /downloading/i.test(t)), `the progress toast closed: ${JSON.stringify(toasts)}`);
     await screenshot(page, 'ui-9-5-offline');
     await runCommandSoon(page, 'Notifications: Clear All Notifications');
-  }, { timeout: 200_000 });
+  }, { timeout: 360_000 });
 });

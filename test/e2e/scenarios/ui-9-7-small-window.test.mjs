@@ -37,7 +37,7 @@ describe('ui-9: small windows', () => {
       assert.equal(clipped, 0, 'every row shows its status icon and its whole status label');
 
       const layers = await openDemoModel(page);
-      const conv = treeRow(layers, 'conv1');
+      const conv = treeRow(layers, 'conv2'); // 'conv1' would also match conv1_input
       assert.equal(await conv.locator('.codicon-symbol-array').count(), 0, 'no "[ ]" icon beside the checkbox');
       assert.equal(await conv.locator('.codicon-layers').count(), 1);
       await screenshot(page, 'ui-9-7-sidebar');
