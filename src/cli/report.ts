@@ -71,6 +71,7 @@ export class EventPrinter {
     for (const s of h.skipped.slice(0, 20)) this.line(`  skipped ${s.file}: ${s.reason}`);
     if (h.skipped.length > 20) this.line(`  … and ${h.skipped.length - 20} more skipped`);
     for (const w of h.warnings) this.line(`  warning: ${w}`);
+    for (const e of h.errors) this.line(`  error: ${e}`);
   }
 
   private batch(e: Extract<TrainEvent, { type: 'batch' }>): void {

@@ -90,8 +90,8 @@ export class App implements vscode.Disposable {
     this.dashboard.show();
   }
 
-  /** Loads a model folder's summary in the trainer and makes it the open model. */
-  async loadModel(dir: string): Promise<boolean> {
+  /** Loads a model folder's summary in the trainer and makes it the open model; `note` tells the user why it opened. */
+  async loadModel(dir: string, note: string | null = null): Promise<boolean> {
     if (this.training.active) {
       void vscode.window.showWarningMessage('Finetune: stop the current training before opening another model.');
       return false;
@@ -101,7 +101,7 @@ export class App implements vscode.Disposable {
         { location: { viewId: 'finetune.layers' }, title: 'Loading model…' },
         () => this.utility.request('summarize', { modelDir: dir }),
       );
-      this.store.setModel(dir, summary);
+      this.store.setModel(dir, summary, note);
       if (dir === this.demoModelDir) this.applyDemoSettings();
       this.log.appendLine(`opened ${dir}: ${summary.layers.length} layers, ${summary.totalParams} params`);
       return true;
@@ -115,7 +115,8 @@ export class App implements vscode.Disposable {
   /**
    * The demo's own settings (src/engine/demo.ts, what `npm run demo` runs and
    * media/demo/README.md measures): cut, plan and hyperparameters, so that
-   * Start on the demo gives the documented accuracy.
+   * Start on the demo gives the documented accuracy. Hyperparameters the user
+   * edited are kept; the dashboard offers the demo's values for them.
    */
   private applyDemoSettings(): void {
     const spec = demoSpec(path.dirname(path.dirname(this.demoModelDir)), '');
@@ -126,15 +127,14 @@ export class App implements vscode.Disposable {
     const top = typeof spec.train === 'string' ? /^top:(\d+)$/.exec(spec.train) : null;
     if (top) plan = withTopK(m.planModel, plan, Number(top[1]));
     this.store.setPlan(plan);
-    const h = this.store.hyper;
-    this.store.setHyper({
-      optimizer: spec.optimizer ?? h.optimizer,
-      learningRate: spec.learningRate ?? h.learningRate,
-      batchSize: spec.batchSize ?? h.batchSize,
-      epochs: spec.epochs ?? h.epochs,
-      seed: spec.seed ?? h.seed,
-      dropout: spec.dropout ?? h.dropout,
-      earlyStoppingPatience: spec.earlyStoppingPatience ?? h.earlyStoppingPatience,
+    this.store.suggest('the demo model', {
+      optimizer: spec.optimizer,
+      learningRate: spec.learningRate,
+      batchSize: spec.batchSize,
+      epochs: spec.epochs,
+      seed: spec.seed,
+      dropout: spec.dropout,
+      earlyStoppingPatience: spec.earlyStoppingPatience,
     });
   }
 

@@ -40,6 +40,18 @@ export async function openCatalogModel(app: App): Promise<void> {
     );
     if (await app.loadModel(pulled.modelDir)) await vscode.commands.executeCommand('finetune.layers.focus');
   } catch (error) {
-    void vscode.window.showErrorMessage(`Finetune: could not get ${picked.item.title}. ${error instanceof Error ? error.message : String(error)}`);
+    // withProgress has settled by now, so the "downloading…" toast is gone before the error shows.
+    if (isCancel(error)) return;
+    void vscode.window.showErrorMessage(`Finetune: ${downloadFailure(picked.item.title, error)}`);
   }
+}
+
+const isCancel = (error: unknown) => error instanceof Error && /download cancelled/.test(error.message);
+
+/** The user's words for a failed download: offline is said plainly, not as a resolver error code. */
+export function downloadFailure(title: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown }).code;
+  if (code === 'offline') return `${message} (the model is not in the cache).`;
+  return `could not get ${title}. ${message}`;
 }

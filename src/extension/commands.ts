@@ -84,7 +84,8 @@ async function openModel(app: App, clicked?: vscode.Uri): Promise<void> {
 /** Explorer "Fine-tune on this Dataset": the dashboard, pre-filled with this folder (and the demo model if none is open). */
 async function fineTuneOn(app: App, folder: vscode.Uri): Promise<void> {
   app.showDashboard();
-  if (!app.store.model && !(await app.loadModel(app.demoModelDir))) return;
+  const note = 'No model was open, so the demo model (digits 0–4) was opened. Open Model… chooses another.';
+  if (!app.store.model && !(await app.loadModel(app.demoModelDir, note))) return;
   await app.setDataset(folder.fsPath);
 }
 

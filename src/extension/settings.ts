@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { BackendNameSchema, type BackendName } from '../shared/trainSpec';
 import type { Hyperparameters } from '../shared/protocol/webview';
-import { DEFAULT_HYPER } from './state/store';
+import { DEFAULT_HYPER } from './state/defaults';
 
 function config() {
   return vscode.workspace.getConfiguration('finetune');

@@ -33,11 +33,12 @@ export class RunStatusBar implements vscode.Disposable {
         item.text = '$(debug-stop) Finetune: stopping…';
         break;
       case 'completed':
-      case 'cancelled': {
-        const acc = this.store.result ? percent(this.store.result.valAccuracy) : '–';
-        item.text = `$(pass) Finetune: ${r.phase === 'completed' ? 'done' : 'stopped'} · val acc ${acc}`;
+        item.text = `$(pass) Finetune: done · val acc ${this.store.result ? percent(this.store.result.valAccuracy) : '–'}`;
         break;
-      }
+      case 'cancelled':
+        // A Stop is never shown as a failure: "stopped", with the accuracy when a model was saved.
+        item.text = this.store.result ? `$(debug-stop) Finetune: stopped · val acc ${percent(this.store.result.valAccuracy)}` : '$(debug-stop) Finetune: stopped before training';
+        break;
       case 'failed':
         item.text = '$(error) Finetune: failed';
         break;

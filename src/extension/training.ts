@@ -14,6 +14,9 @@ import type { HostStore } from './state/store';
 import type { TrainerProcess } from './trainer/process';
 import { duration } from './views/format';
 
+/** The trainer's way of saying a request ended on Stop (see src/trainer/errors.ts). */
+const isCancelled = (error: unknown) => (error as { code?: unknown } | null)?.code === 'cancelled';
+
 /** How long a cooperative Stop may take before the process is killed. */
 const STOP_GRACE_MS = 20_000;
 
@@ -96,10 +99,12 @@ export class TrainingController implements vscode.Disposable {
       const onEvent = { onEvent: (event: Parameters<HostStore['applyEvent']>[0]) => this.onEvent(event) };
       const result = job.kind === 'train' ? await proc.rpc.request('train', { spec: job.spec }, onEvent) : await proc.rpc.request('resume', { runDir: job.runDir }, onEvent);
       this.store.finishRun(result);
-      const acc = (result.valAccuracy * 100).toFixed(1);
-      void vscode.window.showInformationMessage(`Finetune: ${result.stopReason === 'cancelled' ? 'stopped' : 'done'}. Validation accuracy ${acc}%. Model saved in ${result.modelDir}`);
+      void vscode.window.showInformationMessage(`Finetune: ${this.store.run.outcome ?? 'done'}. Model saved in ${result.modelDir}`);
     } catch (error) {
-      if (this.store.machine.phase === 'stopping') this.store.cancelRun('Stopped before the run could finish.');
+      // A Stop during start-up, decoding or feature extraction ends the request
+      // without a result (the trainer answers with code `cancelled`): it is a
+      // stop, never a failure, so no error toast and no failed state.
+      if (this.store.machine.phase === 'stopping' || isCancelled(error)) this.store.stoppedWithoutModel();
       else this.fail(error instanceof Error ? error.message : String(error));
     } finally {
       unsubscribe();
@@ -117,6 +122,8 @@ export class TrainingController implements vscode.Disposable {
   }
 
   private fail(message: string): void {
+    // A trainer killed after Stop (it did not stop in time) was stopped, not failed.
+    if (this.store.machine.phase === 'stopping') return this.store.stoppedWithoutModel();
     // The engine reports a failure both as an `error` event and as the
     // request's rejection; the user hears about it once.
     if (this.store.machine.active) this.store.failRun(message);

@@ -25,4 +25,6 @@ export interface HealthReport {
   tooSmall: string[];
   /** Human-readable warnings derived from the above. */
   warnings: string[];
+  /** Problems that make the dataset unusable as it is, each saying how to fix it; they block Start. */
+  errors: string[];
 }

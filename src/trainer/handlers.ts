@@ -10,18 +10,12 @@ import { summarizeGraphModelDir } from '../engine/model/graphModel';
 import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/resolve';
 import { catalogCut } from '../engine/sources/catalogDefaults';
 import { withFolderLabels } from '../engine/model/folderFacts';
-import { throttleBatches } from './eventThrottle';
-import { classify, resume, train } from './engineRuns';
+import { classify } from './engineRuns';
 import { sweep } from './sweepRuns';
 import { runCosts } from '../engine/sweep/measure';
+import { runWithOutcome } from './runOutcome';
+import { abortAll, running } from './aborts';
 
-/** The abort controllers of running trainings; `stop` and disconnect fire them. */
-const running = new Set<AbortController>();
-
-export function abortAll(): boolean {
-  for (const c of running) c.abort();
-  return running.size > 0;
-}
 
 export async function handle(request: TrainerRequest, emit: (event: TrainEvent) => void, emitSweep: (event: SweepEvent) => void = () => undefined): Promise<ResultOf<TrainerMethod>> {
   switch (request.method) {
@@ -43,18 +37,8 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
       return (await scanDataset(dataDir, { validationSplit, seed })).health;
     }
     case 'train':
-    case 'resume': {
-      const controller = new AbortController();
-      running.add(controller);
-      const events = throttleBatches(emit);
-      const options = { onEvent: events.push, signal: controller.signal };
-      try {
-        return await (request.method === 'train' ? train(request.params.spec, options) : resume(request.params.runDir, options));
-      } finally {
-        events.flush();
-        running.delete(controller);
-      }
-    }
+    case 'resume':
+      return runWithOutcome(request, emit);
     case 'sweep':
     case 'resumeSweep': {
       const controller = new AbortController();

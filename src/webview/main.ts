@@ -11,42 +11,44 @@ import { PlanSection } from './sections/plan';
 import { HyperSection } from './sections/hyper';
 import { DatasetSection } from './sections/dataset';
 import { RunSection } from './sections/run';
+import { ActionBar } from './sections/actions';
 import { ChartsSection } from './sections/charts';
 import { ResultsSection } from './sections/results';
 
 registerToolkit();
 
 const app = byId('app');
-const notice = el('p', { id: 'notice', class: 'notice', hidden: true, role: 'alert' });
+const actions = new ActionBar();
 const model = new ModelSection();
 const plan = new PlanSection();
-const hyper = new HyperSection();
+const hyper = new HyperSection(() => state && actions.render(state, hyper.problem()));
 const dataset = new DatasetSection();
 const run = new RunSection(byId('status-line'));
 const charts = new ChartsSection();
 const results = new ResultsSection();
+// The header is sticky: the action bar (Start, Stop, why Start is off) stays in view.
+byId('top').append(actions.root);
 app.append(
-  notice,
-  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, charts.root, hyper.root)),
+  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, hyper.root, charts.root)),
   results.root,
 );
 
 let state: DashboardState | null = null;
-let noticeTimer: ReturnType<typeof setTimeout> | undefined;
 
 function render(changed: Set<keyof DashboardState>): void {
   if (!state) return;
   const any = (...keys: (keyof DashboardState)[]) => keys.some((k) => changed.has(k));
   if (any('model', 'layers', 'plan', 'run')) model.render(state);
   if (any('plan', 'run')) plan.render(state);
-  if (any('hyper', 'run')) hyper.render(state);
+  if (any('hyper', 'run', 'suggestion')) hyper.render(state);
   if (any('dataset')) dataset.render(state);
   if (any('run', 'model', 'dataset', 'trusted')) run.render(state);
+  if (any('run', 'model', 'dataset', 'trusted', 'hyper')) actions.render(state, hyper.problem());
   if (any('results')) results.render(state.results);
   document.body.dataset.phase = state.run.phase;
 }
 
-const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results']);
+const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results', 'suggestion']);
 
 window.addEventListener('message', (event: MessageEvent) => {
   const message = event.data as HostToWebview;
@@ -70,11 +72,7 @@ window.addEventListener('message', (event: MessageEvent) => {
       results.showFiles(message.actual, message.predicted, message.files);
       break;
     case 'notice':
-      notice.hidden = false;
-      notice.className = `notice ${message.level}`;
-      notice.textContent = message.message;
-      clearTimeout(noticeTimer);
-      noticeTimer = setTimeout(() => (notice.hidden = true), 10_000);
+      actions.showNotice(message.level, message.message);
       break;
   }
 });

@@ -131,9 +131,10 @@ test('an empty class folder is dropped with a warning when two others remain', a
 test('progress is reported while scanning many files, and ends at done === total', async (t) => {
   const { dir, cleanup } = await tempDir();
   t.after(cleanup);
-  // Scanning never decodes: any non-empty bytes with an image extension are listed.
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 1000; i++) files[`${i % 2 ? 'odd' : 'even'}/${i}.jpg`] = `x${i}`;
+  // Scanning reads each header (no pixels), so the files are real images.
+  const png = await solidPng(50);
+  const files: Record<string, Buffer> = {};
+  for (let i = 0; i < 1000; i++) files[`${i % 2 ? 'odd' : 'even'}/${i}.png`] = png;
   await writeTree(dir, files);
   const calls: [number, number][] = [];
   const ds = await scanDataset(dir, { ...opts, onProgress: (d, n) => calls.push([d, n]) });

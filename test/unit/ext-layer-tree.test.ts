@@ -116,11 +116,16 @@ test('a 300+ layer model: index, plan and both views built well under 300 ms', (
 });
 
 test('icons and formatting', () => {
-  assert.equal(layerIcon('Conv2D'), 'symbol-array');
-  assert.equal(layerIcon('DepthwiseConv2D'), 'symbol-structure');
+  assert.equal(layerIcon('Conv2D'), 'layers');
+  assert.equal(layerIcon('DepthwiseConv2D'), 'layers-dot');
   assert.equal(layerIcon('BatchNormalization'), 'symbol-ruler');
   assert.equal(layerIcon('GlobalAveragePooling2D'), 'fold-down');
-  assert.equal(layerIcon('SomethingNew'), 'symbol-field');
+  assert.equal(layerIcon('SomethingNew'), 'symbol-misc');
+  // Issue 15: a box or "[ ]" glyph beside the real checkbox reads as a second, unchecked checkbox.
+  const boxLike = new Set(['circuit-board', 'symbol-array', 'symbol-field', 'symbol-structure', 'screen-normal', 'primitive-square', 'circle-large-outline', 'check', 'pass', 'symbol-constant', 'symbol-enum']);
+  for (const cls of ['Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose', 'DepthwiseConv2D', 'SeparableConv2D', 'Dense', 'BatchNormalization', 'ZeroPadding2D', 'Rescaling', 'Flatten', 'Add', 'InputLayer', 'Functional', 'Embedding', 'LSTM', 'Dropout', 'ReLU', 'MaxPooling2D', 'SomethingNew']) {
+    assert.ok(!boxLike.has(layerIcon(cls)), `${cls} gets ${layerIcon(cls)}, which looks like a checkbox`);
+  }
   assert.equal(shapeText([null, 24, 24, 32]), '[?, 24, 24, 32]');
   assert.equal(shapeText([[null, 4], [null, 2]]), '[?, 4] [?, 2]');
   assert.equal(shortCount(22_360_869), '22.4M');

@@ -2,7 +2,8 @@
 // newest first, spec built from the host state.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { epochHistory, folderTime, isActiveRun, runStatus, sortNewestFirst, summarizeMetrics, type RunInfo } from '../../src/extension/runs/runInfo';
+import { epochHistory, folderTime, isActiveRun, runRow, runStatus, runSummary, sortNewestFirst, summarizeMetrics, type RunInfo } from '../../src/extension/runs/runInfo';
+import { outcomeLine, parseOutcome } from '../../src/shared/runOutcome';
 import { buildSpec, runName } from '../../src/extension/state/specBuilder';
 import { HostStore } from '../../src/extension/state/store';
 import { withTopK } from '../../src/extension/state/freezePlan';
@@ -27,8 +28,25 @@ test('a run without a saved model is interrupted unless this window trains it', 
   assert.equal(folderTime('my-folder'), null);
 });
 
+test('a recorded outcome decides the status; the row says it in the dashboard\'s words', () => {
+  const stoppedEarly = parseOutcome('{"status":"stopped","epochs":0,"valAccuracy":0.864,"bestEpoch":0}');
+  assert.ok(stoppedEarly);
+  assert.equal(runStatus(true, false, stoppedEarly), 'stopped', 'a run stopped in epoch 1 is not "completed"');
+  assert.equal(runSummary('stopped', stoppedEarly, 0, null), 'Stopped during epoch 1 · val acc 86.4%');
+  const beforeTraining = parseOutcome('{"status":"stopped","epochs":0,"valAccuracy":null,"bestEpoch":null}');
+  assert.equal(runStatus(false, false, beforeTraining), 'stopped', 'not "interrupted · 0 epochs"');
+  assert.equal(outcomeLine(beforeTraining!), 'Stopped before training');
+  const failed = parseOutcome('{"status":"failed","epochs":0,"valAccuracy":null,"bestEpoch":null,"message":"training diverged"}');
+  assert.equal(runSummary('failed', failed, 2, 0.5), 'Failed: training diverged');
+  assert.equal(runSummary('completed', parseOutcome('{"status":"completed","epochs":15,"valAccuracy":0.974,"bestEpoch":12}'), 15, 0.97), 'Completed · 15 epochs · val acc 97.4% (best epoch 12)');
+  assert.equal(runSummary('interrupted', null, 3, 0.8), 'Interrupted · 3 epochs · best val acc 80.0%');
+  for (const bad of ['', 'not json', '{"status":"exploded"}', '[]', 'null']) assert.equal(parseOutcome(bad), null, bad);
+  const row = runRow({ id: '20261130-033000-demo-cnn', dir: '/r', status: 'stopped', epochsDone: 0, bestValAccuracy: 0.864, modelDir: '/r/model', summary: '' });
+  assert.deepEqual(row, { label: 'Stopped · 86.4%', description: '2026-11-30 03:30 demo-cnn' }, 'status and figure lead the row, so truncation cannot hide them');
+});
+
 test('runs sort newest first', () => {
-  const run = (id: string): RunInfo => ({ id, dir: `/r/${id}`, status: 'completed', epochsDone: 1, bestValAccuracy: null, modelDir: null });
+  const run = (id: string): RunInfo => ({ id, dir: `/r/${id}`, status: 'completed', epochsDone: 1, bestValAccuracy: null, modelDir: null, summary: 'Completed · 1 epoch' });
   assert.deepEqual(sortNewestFirst([run('20261128-100000-a'), run('20261129-090000-b'), run('20261129-080000-c')]).map((r) => r.id), ['20261129-090000-b', '20261129-080000-c', '20261128-100000-a']);
 });
 

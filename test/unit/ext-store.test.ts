@@ -26,6 +26,7 @@ const health: HealthReport = {
   crossSplitDuplicates: [],
   tooSmall: [],
   warnings: [],
+  errors: [],
 };
 
 const batch = (epoch: number, b: number): TrainEvent => ({ type: 'batch', epoch, batch: b, batchesPerEpoch: 4, loss: 1 / (epoch + b), accuracy: 0.5, lr: 0.001, imagesPerSec: 100 });
@@ -133,16 +134,104 @@ test('file ids are opaque, stable per path, and never reused after a clear', () 
   assert.notEqual(store.files.idFor('/data/6/b.png'), a);
 });
 
-test('a Stop that had to kill the trainer ends the run as cancelled, not failed', () => {
+test('a Stop that had to kill the trainer ends the run as stopped, not failed', () => {
   const { store } = loaded();
   store.beginRun('r', 3);
   store.applyEvent(epoch(1));
   store.requestStop();
-  store.cancelRun('Stopped: the trainer was ended.');
+  store.stoppedWithoutModel();
   assert.equal(store.run.phase, 'cancelled');
+  assert.equal(store.run.outcome, 'Stopped after 1 epoch; no model was saved');
   assert.equal(store.epochs.length, 1, 'the history so far is kept');
   store.failRun('late crash report');
   assert.equal(store.run.phase, 'cancelled', 'a late failure does not overwrite the end');
+});
+
+test('Stop during decoding or feature extraction: "Stopped before training", never a failure', () => {
+  const { store } = loaded();
+  store.beginRun('r', 3);
+  store.applyEvent({ type: 'progress', stage: 'decode', done: 10, total: 1000, etaMs: null });
+  store.requestStop();
+  store.stoppedWithoutModel();
+  assert.equal(store.run.phase, 'cancelled');
+  assert.equal(store.run.outcome, 'Stopped before training');
+  assert.equal(store.run.message, 'Stopped before training');
+  assert.equal(store.run.stage, null);
+});
+
+test('the end of a run is described by the line the Runs view shows', () => {
+  const { store } = loaded();
+  store.beginRun('r', 3);
+  store.applyEvent({ type: 'done', result: result() });
+  assert.equal(store.run.outcome, 'Completed · 3 epochs · val acc 98.0% (best epoch 3)');
+  store.beginRun('r2', 3);
+  store.requestStop();
+  store.finishRun({ ...result('cancelled'), epochs: 0, bestEpoch: 0, valAccuracy: 0.864 });
+  assert.equal(store.run.outcome, 'Stopped during epoch 1 · val acc 86.4%');
+});
+
+test('changing the model or the dataset clears a finished run from the screen', () => {
+  const { store } = loaded();
+  store.setDataset('/data', 'data');
+  store.setHealth('/data', health, null);
+  store.beginRun('r', 3);
+  store.applyEvent(epoch(1));
+  store.failRun('boom');
+  const resets: boolean[] = [];
+  store.subscribe({ metrics: (_b, _e, reset) => resets.push(reset) });
+  store.setDataset('/other', 'other');
+  assert.equal(store.run.phase, 'idle', 'no stale "Failed" after a dataset change');
+  assert.equal(store.run.message, null);
+  assert.equal(store.epochs.length, 0);
+  assert.deepEqual(resets, [true], 'the charts are told to clear');
+  store.beginRun('r2', 3);
+  store.applyEvent({ type: 'done', result: result() });
+  store.setModel('/models/other', demoSummary());
+  assert.equal(store.run.phase, 'idle');
+  assert.equal(store.section('results'), null, 'results of the earlier model leave the screen');
+  assert.equal(store.beginRun('r3', 3), true);
+  store.setDataset('/third', 'third');
+  assert.equal(store.run.phase, 'starting', 'a run in progress is left alone');
+});
+
+test("a model's suggestion fills untouched fields and offers the rest; the user's edits are kept", () => {
+  const { store } = loaded();
+  store.editHyper({ batchSize: 3, epochs: 10 });
+  store.suggest('the demo model', { batchSize: 16, epochs: 30, learningRate: 0.005, seed: store.hyper.seed });
+  assert.equal(store.hyper.batchSize, 3, 'an edited field is not overwritten');
+  assert.equal(store.hyper.epochs, 10);
+  assert.equal(store.hyper.learningRate, 0.005, 'an untouched field takes the suggestion');
+  assert.deepEqual(store.section('suggestion'), {
+    source: 'the demo model',
+    changes: [
+      { key: 'batchSize', yours: '3', suggested: '16' },
+      { key: 'epochs', yours: '10', suggested: '30' },
+    ],
+  });
+  store.useSuggestion();
+  assert.equal(store.hyper.batchSize, 16);
+  assert.equal(store.hyper.epochs, 30);
+  assert.equal(store.section('suggestion'), null);
+  store.suggest('the demo model', { batchSize: 8 });
+  assert.equal(store.hyper.batchSize, 8, 'after taking the suggestion the field counts as untouched');
+  store.editHyper({ epochs: 30 });
+  store.suggest('the demo model', { epochs: 30 });
+  assert.equal(store.section('suggestion'), null, 'nothing to offer when the values agree');
+});
+
+test('skipped files get host-issued ids to open; ids stay valid across a run', () => {
+  const { store } = loaded();
+  store.setDataset('/data', 'data');
+  store.setHealth('/data', { ...health, skipped: [{ file: '5/bad.png', reason: 'corrupt' }, { file: 'notes/', reason: 'loop' }, { file: '../escape.png', reason: 'x' }] }, null);
+  const view = store.section('dataset')!;
+  assert.equal(view.skippedFiles.length, 3);
+  const [bad, folder, escape] = view.skippedFiles;
+  assert.equal(store.files.resolve(bad.id), '/data/5/bad.png');
+  assert.equal(folder.id, '', 'a folder entry is not a file to open');
+  assert.equal(escape.id, '', 'nothing outside the dataset folder gets an id');
+  store.beginRun('r', 3);
+  store.applyEvent({ type: 'done', result: result() });
+  assert.equal(store.files.resolve(bad.id), '/data/5/bad.png');
 });
 
 test('the ETA follows the pace of batches between epoch ends', () => {

@@ -49,12 +49,12 @@ async function readCapped(file: string): Promise<Buffer> {
   }
 }
 
-function overCap(width: number, height: number): DecodeFailure | null {
+export function overCap(width: number, height: number): DecodeFailure | null {
   if (width * height <= MAX_INPUT_PIXELS) return null;
   return new DecodeFailure(`image is ${width}×${height} pixels, over the cap of ${MAX_INPUT_PIXELS.toLocaleString('en-US')} pixels`);
 }
 
-function sharpReason(err: unknown): string {
+export function sharpReason(err: unknown): string {
   const message = (err instanceof Error ? err.message : String(err)).split('\n')[0].trim();
   if (/pixel limit/i.test(message)) return `image is over the cap of ${MAX_INPUT_PIXELS.toLocaleString('en-US')} pixels`;
   if (/premature end|truncated|unexpected end|not enough data|read error/i.test(message)) return `truncated or corrupt image (${message})`;

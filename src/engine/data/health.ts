@@ -79,6 +79,8 @@ export interface HealthInput {
   duplicates: HealthReport['crossSplitDuplicates'];
   /** Warnings found while scanning (ignored folders, nested folders, …). */
   notes: string[];
+  /** The layout has its own validation/ folder (else validation images are split off train). */
+  hasValidationFolder: boolean;
 }
 
 /** Ratio above which the report warns about imbalance. */
@@ -97,10 +99,6 @@ export function buildHealthReport(input: HealthInput): HealthReport {
     warnings.push(`classes are imbalanced ${imbalanceRatio.toFixed(1)}:1 ('${big}' ${largest} images, '${small}' ${smallest}); consider class weights`);
   }
   if (tooSmall.length) warnings.push(`fewer than 2 images in: ${tooSmall.map((n) => `'${n}'`).join(', ')}`);
-  const noTrain = input.classes.filter((c) => c.train === 0).map((c) => `'${c.name}'`);
-  if (noTrain.length) warnings.push(`no training images in: ${noTrain.join(', ')}`);
-  const noVal = input.classes.filter((c) => c.validation === 0).map((c) => `'${c.name}'`);
-  if (noVal.length && noVal.length < input.classes.length) warnings.push(`no validation images in: ${noVal.join(', ')}`);
   if (input.skipped.length) warnings.push(`${input.skipped.length} file(s) skipped; see the list of skipped files`);
   if (input.duplicates.length) {
     warnings.push(`${input.duplicates.length} image(s) appear in more than one split (same content), which inflates validation scores`);
@@ -114,5 +112,25 @@ export function buildHealthReport(input: HealthInput): HealthReport {
     crossSplitDuplicates: input.duplicates,
     tooSmall,
     warnings,
+    errors: classErrors(input),
   };
+}
+
+/** A class the run cannot learn or measure: fewer than 2 training images, or no validation image. Each says how to fix it. */
+function classErrors(input: HealthInput): string[] {
+  const split = input.layout === 'splitFolders';
+  const errors: string[] = [];
+  for (const c of input.classes) {
+    const folder = split ? `train/${c.name}/` : `${c.name}/`;
+    if (c.train < 2) {
+      errors.push(`class '${c.name}' has ${c.train} training image${c.train === 1 ? '' : 's'}; at least 2 are needed. Add images to ${folder} or remove that folder.`);
+    } else if (c.validation === 0) {
+      errors.push(
+        input.hasValidationFolder
+          ? `class '${c.name}' has no validation images, so its accuracy cannot be measured. Add images to validation/${c.name}/.`
+          : `class '${c.name}' has no validation images, so its accuracy cannot be measured. Add images to ${folder} or raise the validation split.`,
+      );
+    }
+  }
+  return errors;
 }

@@ -1,5 +1,5 @@
-// scanDataset: reads the folder layout, lists images without decoding them,
-// splits, and builds the health report.
+// scanDataset: reads the folder layout, lists images and reads their headers
+// (no pixels are decoded), splits, and builds the health report.
 //
 // Layouts (a top-level folder named `train` switches to the second):
 //   root/<class>/…                                   split here by validationSplit
@@ -17,6 +17,7 @@ import { DatasetError, type Dataset, type Sample, type ScanOptions } from './typ
 import { firstVisit, isHidden, resolveEntry, walkClassFolder, type FoundFile, type WalkState } from './walk';
 import { crossSplitDuplicates, buildHealthReport, mapLimit, type SizedFile, type SplitName } from './health';
 import { stratifiedSplit } from './split';
+import { unreadableReason } from './headerCheck';
 
 const SPLIT_FOLDERS: Record<string, SplitName> = { train: 'train', validation: 'validation', val: 'validation', test: 'test' };
 const PROGRESS_EVERY = 500;
@@ -140,12 +141,22 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
       return (err as NodeJS.ErrnoException).code ?? 'error';
     }
   });
+  // Content is sniffed and the header decoded now, so a corrupt or mislabelled
+  // file is reported when the dataset is chosen, not when training reaches it.
+  state.entriesKnown += all.length;
+  const unreadable = await mapLimit(all, 8, async ({ f }, i) => {
+    state.entriesDone++;
+    state.tick();
+    const size = sizes[i];
+    return typeof size === 'number' && size > 0 ? unreadableReason(f.abs, size) : null;
+  });
   const sizeOf = new Map<string, number>();
   const usable: Listing = new Map();
   all.forEach(({ cls, split, f }, i) => {
     const size = sizes[i];
     if (typeof size === 'string') skipped.push({ file: f.rel, reason: `file could not be read (${size})` });
     else if (size === 0) skipped.push({ file: f.rel, reason: 'empty file (0 bytes)' });
+    else if (unreadable[i]) skipped.push({ file: f.rel, reason: unreadable[i] });
     else {
       sizeOf.set(f.abs, size);
       let bySplit = usable.get(cls);
@@ -188,7 +199,7 @@ export async function scanDataset(root: string, options: ScanOptions): Promise<D
     test: test.get(name)?.length ?? 0,
   }));
   options.onProgress?.(state.entriesKnown, state.entriesKnown);
-  const health = buildHealthReport({ root: abs, layout, classes: counts, skipped, duplicates, notes });
+  const health = buildHealthReport({ root: abs, layout, classes: counts, skipped, duplicates, notes, hasValidationFolder });
   return { root: abs, classes, ...splits, health };
 }
 

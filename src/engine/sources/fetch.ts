@@ -48,6 +48,18 @@ export class DownloadCancelledError extends Error {
   }
 }
 
+/** Errors that mean the machine cannot reach the network at all (no DNS, no route), not a server problem. */
+const OFFLINE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'ENETDOWN', 'EHOSTUNREACH']);
+
+/** No internet connection: the host could not even be looked up or routed to. Still a ModelFileError for the CLI's exit code. */
+export class NoConnectionError extends ModelFileError {
+  constructor(readonly host: string) {
+    super(host, 'no internet connection');
+    this.name = 'NoConnectionError';
+    this.message = `No internet connection: could not reach ${host}`;
+  }
+}
+
 /** URL for messages: query strings (signed tokens, tfjs-format=file) are noise in a one-line error. */
 export function displayUrl(url: URL): string {
   return `${url.origin}${url.pathname}`;
@@ -133,6 +145,7 @@ function translate(url: URL, error: Error, signal: AbortSignal | undefined): Err
   if (signal?.aborted) return new DownloadCancelledError();
   if (error instanceof ModelFileError || error instanceof DownloadCancelledError) return error;
   const code = (error as NodeJS.ErrnoException).code;
+  if (code && OFFLINE_CODES.has(code)) return new NoConnectionError(url.host);
   if (code === 'ECONNRESET' || error.message === 'aborted') {
     return new ModelFileError(displayUrl(url), 'connection dropped before the file was complete');
   }

@@ -20,3 +20,12 @@ export function errorLine(err: unknown): string {
   const text = err instanceof Error ? err.message : String(err);
   return text.split('\n')[0].slice(0, 500);
 }
+
+/**
+ * Whether an error is the run being cancelled rather than failing: our own
+ * CancelledError, or the AbortError that `signal.throwIfAborted()` throws when
+ * Stop arrives while images are decoded or features extracted.
+ */
+export function isCancellation(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'CancelledError' || error.name === 'AbortError');
+}

@@ -9,6 +9,7 @@ import type { HostStore } from '../state/store';
 import { Coalescer, type Pending } from '../state/coalescer';
 import { withCut, withLayers, withPreset, withTopK } from '../state/freezePlan';
 import { DashboardPanel } from './panel';
+import { NUMBER_FIELDS, fieldRule, type NumberKey } from '../../shared/hyperFields';
 
 /** What the page can ask for that needs VS Code UI or the trainer. */
 export interface DashboardActions {
@@ -28,6 +29,13 @@ export interface DashboardActions {
 // message awaits the same promise, so they are still handled in order.
 let protocol: Promise<typeof import('../../shared/protocol/webview')> | undefined;
 const loadProtocol = () => (protocol ??= import('../../shared/protocol/webview'));
+
+/** A refused message in plain words: a hyperparameter's rule ("Epochs must be a whole number from 1 to 10,000"), else the schema's. */
+function rejectionText(raw: unknown, schemaError: string): string {
+  const values = (raw as { type?: unknown; values?: unknown } | null)?.type === 'setHyper' ? (raw as { values?: unknown }).values : undefined;
+  const key = values && typeof values === 'object' ? Object.keys(values).find((k): k is NumberKey => k in NUMBER_FIELDS) : undefined;
+  return key ? `${fieldRule(key)}. The value in force was kept.` : `Not accepted: ${schemaError.slice(0, 300)}`;
+}
 
 export class DashboardController implements vscode.Disposable {
   private readonly coalescer = new Coalescer((p) => this.deliver(p));
@@ -74,8 +82,8 @@ export class DashboardController implements vscode.Disposable {
     const parsed = parseWebviewMessage(raw);
     if (!parsed.ok) {
       this.log(`dashboard: rejected a message (${parsed.error})`);
-      // Say why, and re-send the hyperparameters so a rejected field shows the value in force.
-      this.post({ type: 'notice', level: 'error', message: `Not accepted: ${parsed.error.slice(0, 300)}` });
+      // Say why in the user's words, and re-send the hyperparameters so a rejected field shows the value in force.
+      this.post({ type: 'notice', level: 'error', message: rejectionText(raw, parsed.error) });
       this.post({ type: 'patch', state: { hyper: this.store.hyper } });
       return;
     }
@@ -113,7 +121,7 @@ export class DashboardController implements vscode.Disposable {
         if (store.machine.active) return;
         const v = message.values;
         const resplit = (v.validationSplit !== undefined && v.validationSplit !== store.hyper.validationSplit) || (v.seed !== undefined && v.seed !== store.hyper.seed);
-        store.setHyper(v);
+        store.editHyper(v);
         if (resplit && store.dataset) this.actions.rescanDataset();
         return;
       }
@@ -125,6 +133,13 @@ export class DashboardController implements vscode.Disposable {
       }
       case 'showCell':
         return this.showCell(message.actual, message.predicted);
+      case 'useSuggested': {
+        if (store.machine.active) return;
+        const before = store.hyper;
+        store.useSuggestion();
+        if (store.dataset && (before.validationSplit !== store.hyper.validationSplit || before.seed !== store.hyper.seed)) this.actions.rescanDataset();
+        return;
+      }
     }
     // The rest edit the freeze plan, which needs a model and no run in progress.
     if (!m || !plan || store.machine.active) return;

@@ -40,7 +40,7 @@ export function dashboardHtml(uris: ShellUris, nonce: string): string {
 <title>Finetune Studio</title>
 </head>
 <body>
-<header class="top"><h1>Finetune Studio</h1><p id="status-line" class="status-line" aria-live="polite">Loading…</p></header>
+<header class="top" id="top"><h1>Finetune Studio</h1><p id="status-line" class="status-line">Loading…</p></header>
 <main id="app"></main>
 <script type="module" nonce="${nonce}" src="${uris.script}"></script>
 </body>

@@ -1,7 +1,11 @@
 // What the Runs view shows about one run folder, derived from its files.
-// Pure, so the interrupted/completed rules are unit-tested.
+// Pure, so the status rules are unit-tested.
+import { folderTime, outcomeLine, type RunOutcome } from '../../shared/runOutcome';
+import { percent } from '../../shared/format';
 
-export type RunStatus = 'running' | 'completed' | 'interrupted';
+export { folderTime };
+
+export type RunStatus = 'running' | 'completed' | 'stopped' | 'failed' | 'interrupted';
 
 export interface RunInfo {
   /** The folder name, `<timestamp>-<name>`; newest sorts last alphabetically. */
@@ -12,6 +16,8 @@ export interface RunInfo {
   bestValAccuracy: number | null;
   /** The saved model folder, when the run finished. */
   modelDir: string | null;
+  /** How it ended (or where it stands), in the words the dashboard used for it. */
+  summary: string;
 }
 
 export interface MetricsSummary {
@@ -58,21 +64,47 @@ export function epochHistory(text: string): { epoch: number; loss: number; accur
 }
 
 /**
- * A folder with a saved model completed. One without is running only if this
- * window's trainer is on it; otherwise its trainer died (a crash, a reload,
- * a kill) and the run is interrupted, which Resume can pick up.
+ * This window's trainer on it: running. Otherwise the outcome the trainer
+ * recorded (completed, stopped or failed). A folder with a saved model but no
+ * record (a CLI run) completed; one with neither lost its trainer (a crash,
+ * a reload, a kill): interrupted, which Resume can pick up.
  */
-export function runStatus(hasModel: boolean, isActiveHere: boolean): RunStatus {
+export function runStatus(hasModel: boolean, isActiveHere: boolean, outcome: RunOutcome | null = null): RunStatus {
   if (isActiveHere) return 'running';
+  if (outcome) return outcome.status;
   return hasModel ? 'completed' : 'interrupted';
 }
 
-/** The start time encoded in a run folder name (`20261129-014417-…`, UTC), or null. */
-export function folderTime(id: string): number | null {
-  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/.exec(id);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number);
-  return Date.UTC(y, mo - 1, d, h, mi, s);
+/** The row's words: the recorded outcome's line, as the dashboard showed it, else what the files say. */
+export function runSummary(status: RunStatus, outcome: RunOutcome | null, epochs: number, bestValAccuracy: number | null): string {
+  if (outcome && status === outcome.status) return outcomeLine(outcome);
+  const parts = [status === 'running' ? 'Running' : status === 'interrupted' ? 'Interrupted' : 'Completed', `${epochs} epoch${epochs === 1 ? '' : 's'}`];
+  if (bestValAccuracy !== null) parts.push(`best val acc ${percent(bestValAccuracy)}`);
+  return parts.join(' · ');
+}
+
+const STATUS_WORD: Record<RunInfo['status'], string> = {
+  running: 'Running',
+  completed: 'Completed',
+  stopped: 'Stopped',
+  failed: 'Failed',
+  interrupted: 'Interrupted',
+};
+
+/** `20261130-033000-demo-cnn` → `2026-11-30 03:30 demo-cnn`. */
+function folderLabel(id: string): string {
+  const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})\d{2}-(.*)$/.exec(id);
+  return m ? `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]} ${m[6]}` : id;
+}
+
+/**
+ * The row leads with the status and the figure (val acc), which rows never
+ * truncate away; the folder follows as the description, the whole line the
+ * dashboard showed is the tooltip.
+ */
+export function runRow(run: RunInfo): { label: string; description: string } {
+  const acc = run.bestValAccuracy === null ? '' : ` · ${percent(run.bestValAccuracy)}`;
+  return { label: `${STATUS_WORD[run.status]}${acc}`, description: folderLabel(run.id) };
 }
 
 /** Whether a folder belongs to the run this window started at `activeSince` (folder names have 1 s resolution). */

@@ -1,7 +1,8 @@
 // Lists the run folders under the runs folder, through vscode.workspace.fs so
 // it also works where the workspace is remote.
 import * as vscode from 'vscode';
-import { isActiveRun, runStatus, sortNewestFirst, summarizeMetrics, type RunInfo } from './runInfo';
+import { isActiveRun, runStatus, runSummary, sortNewestFirst, summarizeMetrics, type RunInfo } from './runInfo';
+import { OUTCOME_FILE, parseOutcome } from '../../shared/runOutcome';
 
 const decoder = new TextDecoder();
 /** A metrics file bigger than this is not a metrics file we wrote. */
@@ -42,13 +43,16 @@ export async function listRuns(runsDir: vscode.Uri, activeSince: number | null):
         const modelDir = vscode.Uri.joinPath(dir, 'model');
         const hasModel = await exists(vscode.Uri.joinPath(modelDir, 'model.json'));
         const metrics = summarizeMetrics(await readSmall(vscode.Uri.joinPath(dir, 'metrics.jsonl')));
+        const outcome = parseOutcome(await readSmall(vscode.Uri.joinPath(dir, OUTCOME_FILE)));
+        const status = runStatus(hasModel, !hasModel && !outcome && isActiveRun(name, activeSince), outcome);
         return {
           id: name,
           dir: dir.fsPath,
-          status: runStatus(hasModel, !hasModel && isActiveRun(name, activeSince)),
-          epochsDone: metrics.epochs,
-          bestValAccuracy: metrics.bestValAccuracy,
+          status,
+          epochsDone: outcome?.epochs ?? metrics.epochs,
+          bestValAccuracy: outcome?.valAccuracy ?? metrics.bestValAccuracy,
           modelDir: hasModel ? modelDir.fsPath : null,
+          summary: runSummary(status, outcome, metrics.epochs, metrics.bestValAccuracy),
         };
       }),
   );

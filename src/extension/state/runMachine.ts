@@ -37,6 +37,13 @@ export class RunMachine {
     return true;
   }
 
+  /** A finished run → idle (the dashboard moved on to another model or dataset). False while one is active. */
+  reset(): boolean {
+    if (this.active) return false;
+    this.current = 'idle';
+    return true;
+  }
+
   /** Any active phase → an end phase. False if no run was active (a late duplicate end). */
   finish(outcome: 'completed' | 'cancelled' | 'failed'): boolean {
     if (!this.active) return false;

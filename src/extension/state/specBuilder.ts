@@ -3,6 +3,7 @@
 // same schema the trainer applies.
 import { TrainSpecSchema, type BackendName, type TrainSpec } from '../../shared/trainSpec';
 import { toTrainPlan } from './freezePlan';
+import { datasetBlocker } from '../../shared/readiness';
 import type { HostStore } from './store';
 
 export type SpecResult = { ok: true; spec: TrainSpec } | { ok: false; reason: string };
@@ -14,9 +15,8 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
   // A Graph model is a frozen feature extractor run up to the cut node: only a new head trains on its output.
   const graph = m.summary.format === 'graph';
   const data = store.dataset;
-  if (!data) return { ok: false, reason: 'Choose a dataset folder first.' };
-  if (data.view.scanning) return { ok: false, reason: 'The dataset is still being scanned.' };
-  if (data.view.error) return { ok: false, reason: `The dataset cannot be used: ${data.view.error}` };
+  const blocker = datasetBlocker(data?.view ?? null);
+  if (!data || blocker) return { ok: false, reason: blocker ?? 'Choose a dataset folder first.' };
   const h = store.hyper;
   const parsed = TrainSpecSchema.safeParse({
     modelDir: m.dir,

@@ -15,10 +15,13 @@ import type {
 } from '../../shared/protocol/webview';
 import { adapterText } from '../../shared/format';
 import { RingBuffer } from './ringBuffer';
+import { DEFAULT_HYPER, IDLE_RUN } from './defaults';
 import { RunMachine } from './runMachine';
 import { PlanModel, initialPlan, type FreezePlan } from './freezePlan';
 import { FileRegistry } from './fileRegistry';
 import { buildSection } from './dashboardView';
+import { outcomeLine, outcomeOf, unsavedOutcome, type RunOutcome } from '../../shared/runOutcome';
+import { splitSuggestion, type HyperKey, type Suggestion } from './suggestions';
 
 export type Section = keyof DashboardState;
 
@@ -29,43 +32,15 @@ export interface StoreListener {
   metrics?(batches: BatchPoint[], epochs: EpochPoint[], reset: boolean): void;
 }
 
-export const DEFAULT_HYPER: Hyperparameters = {
-  optimizer: 'adam',
-  learningRate: 1e-3,
-  batchSize: 32,
-  epochs: 10,
-  validationSplit: 0.2,
-  earlyStoppingPatience: 0,
-  twoPhase: false,
-  headEpochs: 2,
-  lrMultiplier: 0.1,
-  augment: false,
-  seed: 42,
-  dropout: 0.2,
-  inputRange: 'auto',
-};
-
-const IDLE_RUN: RunView = {
-  phase: 'idle',
-  runName: null,
-  epoch: 0,
-  epochs: 0,
-  batch: 0,
-  batchesPerEpoch: 0,
-  imagesPerSec: null,
-  etaMs: null,
-  backend: null,
-  device: null,
-  stage: null,
-  message: null,
-};
-
 export class HostStore {
   trusted = true;
-  model: { dir: string; summary: ModelSummary; planModel: PlanModel } | null = null;
+  model: { dir: string; summary: ModelSummary; planModel: PlanModel; note: string | null } | null = null;
   plan: FreezePlan | null = null;
   hyper: Hyperparameters = { ...DEFAULT_HYPER };
-  dataset: { dir: string; view: DatasetView } | null = null;
+  dataset: { dir: string; view: Omit<DatasetView, 'skippedFiles'> } | null = null;
+  /** Hyperparameters the user changed in the dashboard: a model's suggestion never overwrites them silently. */
+  readonly edited = new Set<HyperKey>();
+  suggestion: Suggestion | null = null;
   readonly machine = new RunMachine();
   run: RunView = { ...IDLE_RUN };
   result: RunResult | null = null;
@@ -106,11 +81,14 @@ export class HostStore {
     this.emit('trusted');
   }
 
-  setModel(dir: string, summary: ModelSummary): void {
+  /** Opens a model; `note` says something the user should know (e.g. it was opened for them). Earlier results leave the screen. */
+  setModel(dir: string, summary: ModelSummary, note: string | null = null): void {
     const planModel = new PlanModel(summary);
-    this.model = { dir, summary, planModel };
+    this.model = { dir, summary, planModel, note };
     this.plan = initialPlan(planModel);
-    this.emit('model', 'layers', 'plan');
+    this.suggestion = null;
+    this.emit('model', 'layers', 'plan', 'suggestion');
+    this.clearFinishedRun();
   }
 
   /** Replaces the plan (after a tree toggle, a preset, a cut); every view re-renders from it. */
@@ -122,12 +100,57 @@ export class HostStore {
 
   setHyper(values: Partial<Hyperparameters>): void {
     this.hyper = { ...this.hyper, ...values };
-    this.emit('hyper');
+    this.emit('hyper', 'suggestion');
   }
 
+  /** The user's own edit in the dashboard: remembered, so no suggestion overwrites it. */
+  editHyper(values: Partial<Hyperparameters>): void {
+    for (const key of Object.keys(values) as HyperKey[]) this.edited.add(key);
+    this.setHyper(values);
+  }
+
+  /**
+   * Settings a model suggests (the demo's, a catalog entry's): fields the user
+   * has not edited take them at once; edited ones keep the user's value and
+   * the difference is offered until the user chooses.
+   */
+  suggest(source: string, values: Partial<Hyperparameters>): void {
+    const { apply, offer } = splitSuggestion(this.hyper, this.edited, values);
+    this.suggestion = Object.keys(offer).length > 0 ? { source, pending: offer } : null;
+    this.setHyper(apply);
+  }
+
+  /** "Use the model's suggested settings": the offered values replace the user's edits. */
+  useSuggestion(): void {
+    const s = this.suggestion;
+    if (!s) return;
+    this.suggestion = null;
+    for (const key of Object.keys(s.pending) as HyperKey[]) this.edited.delete(key);
+    this.setHyper(s.pending);
+  }
+
+  /** Chooses a dataset folder; results of an earlier run leave the screen (they stay in Runs). */
   setDataset(dir: string, label: string): void {
     this.dataset = { dir, view: { label, path: dir, scanning: true, error: null, health: null } };
+    this.files.clear();
     this.emit('dataset', 'plan');
+    this.clearFinishedRun();
+  }
+
+  /**
+   * After a model or dataset change, the status, charts and results of a
+   * finished run belong to an earlier choice: the dashboard goes back to
+   * Ready. A run in progress is left alone (changes are refused then anyway).
+   */
+  private clearFinishedRun(): void {
+    if (this.machine.active || (this.run.phase === 'idle' && !this.result)) return;
+    this.machine.reset();
+    this.run = { ...IDLE_RUN };
+    this.result = null;
+    this.batches.clear();
+    this.epochs.clear();
+    this.emit('run', 'results');
+    this.emitMetrics([], [], true);
   }
 
   setHealth(dir: string, health: HealthReport | null, error: string | null): void {
@@ -148,7 +171,6 @@ export class HostStore {
     this.step = 0;
     this.firstBatchAt = null;
     this.result = null;
-    this.files.clear();
     this.run = { ...IDLE_RUN, phase: 'starting', runName, epochs, message: 'Starting the trainer…' };
     this.emit('run', 'results');
     this.emitMetrics([], history, true);
@@ -258,22 +280,29 @@ export class HostStore {
     const outcome = result.stopReason === 'cancelled' ? 'cancelled' : 'completed';
     if (!this.machine.finish(outcome)) return;
     this.result = result;
-    this.files.clear();
-    const acc = (result.valAccuracy * 100).toFixed(1);
-    this.run = { ...this.run, phase: outcome, etaMs: 0, stage: null, message: `${outcome === 'cancelled' ? 'Stopped' : 'Done'}: validation accuracy ${acc}% (best epoch ${result.bestEpoch})` };
-    this.emit('run', 'results');
+    this.end(outcome, outcomeOf(result), 0);
+    this.emit('results');
   }
 
-  /** The run ended on the user's Stop without a result (the trainer had to be killed). */
-  cancelRun(message: string): void {
+  /**
+   * The run ended on Stop without a saved model: Stop during start-up,
+   * decoding or feature extraction ("Stopped before training"), or a trainer
+   * killed because it did not stop in time. A stop, never a failure.
+   */
+  stoppedWithoutModel(): void {
     if (!this.machine.finish('cancelled')) return;
-    this.run = { ...this.run, phase: 'cancelled', etaMs: null, stage: null, message };
-    this.emit('run');
+    this.end('cancelled', unsavedOutcome('stopped', undefined, this.epochs.length), null);
   }
 
   failRun(message: string): void {
     if (!this.machine.finish('failed')) return;
-    this.run = { ...this.run, phase: 'failed', etaMs: null, stage: null, message };
+    this.end('failed', unsavedOutcome('failed', message), null);
+  }
+
+  /** The end of a run, described by the same line the Runs view shows for its folder. */
+  private end(phase: 'completed' | 'cancelled' | 'failed', outcome: RunOutcome, etaMs: number | null): void {
+    const line = outcomeLine(outcome);
+    this.run = { ...this.run, phase, etaMs, stage: null, message: line, outcome: line };
     this.emit('run');
   }
 
@@ -292,6 +321,7 @@ export class HostStore {
       dataset: this.section('dataset'),
       run: this.run,
       results: this.section('results'),
+      suggestion: this.section('suggestion'),
     };
   }
 }

@@ -2,19 +2,21 @@
 // validation accuracy. An interrupted run offers Resume. A sweep's runs are
 // grouped under the sweep (sweepItem.ts).
 import * as vscode from 'vscode';
-import type { RunInfo } from '../runs/runInfo';
+import { runRow, type RunInfo } from '../runs/runInfo';
 import { listRuns } from '../runs/runsIndex';
 import { listSweeps } from '../runs/sweepsIndex';
 import { isSweep, type SweepInfo } from '../runs/sweepInfo';
-import { percent } from './format';
 import { sweepTreeItem } from './sweepItem';
 
 export type RunsNode = RunInfo | SweepInfo;
 
-const ICONS: Record<RunInfo['status'], [string, string | undefined]> = {
+// Each status has its own shape, not only its own colour: the icon alone says how a run ended.
+const ICONS: Record<RunInfo['status'], [string, string]> = {
   running: ['sync~spin', 'charts.blue'],
   completed: ['pass', 'charts.green'],
-  interrupted: ['debug-pause', 'charts.yellow'],
+  stopped: ['stop-circle', 'charts.yellow'],
+  failed: ['error', 'errorForeground'],
+  interrupted: ['debug-pause', 'charts.orange'],
 };
 
 export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vscode.Disposable {
@@ -57,13 +59,14 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunsNode>, vsco
   }
 
   private runItem(run: RunInfo): vscode.TreeItem {
-    const item = new vscode.TreeItem(run.id, vscode.TreeItemCollapsibleState.None);
+    const row = runRow(run);
+    const item = new vscode.TreeItem(row.label, vscode.TreeItemCollapsibleState.None);
     item.id = run.dir;
-    const acc = run.bestValAccuracy === null ? 'no val acc yet' : `best val acc ${percent(run.bestValAccuracy)}`;
-    item.description = `${run.status} · ${acc} · ${run.epochsDone} epoch${run.epochsDone === 1 ? '' : 's'}`;
+    item.description = row.description;
     const [icon, color] = ICONS[run.status];
-    item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-    item.tooltip = new vscode.MarkdownString().appendText(`${run.dir}\n\nStatus: ${run.status}\n${acc}`);
+    item.iconPath = new vscode.ThemeIcon(icon, new vscode.ThemeColor(color));
+    item.tooltip = new vscode.MarkdownString().appendText(`${run.summary}\n\n${run.dir}`);
+    item.accessibilityInformation = { label: `${run.summary}, ${row.description}` };
     item.contextValue = `run-${run.status}`;
     item.resourceUri = vscode.Uri.file(run.dir);
     return item;

@@ -65,6 +65,7 @@ export const HealthReportSchema = z.object({
   crossSplitDuplicates: list(z.object({ hash: text(256), files: list(text(), 10_000) })),
   tooSmall: list(text(1024), 100_000),
   warnings: list(text(2048), 10_000),
+  errors: list(text(2048), 10_000),
 });
 
 export const BackendReportSchema = z.object({

@@ -8,28 +8,35 @@ import { z } from 'zod';
 import type { ClassMetrics } from '../events';
 import type { HealthReport } from '../health';
 import { InputRangeSchema } from '../preprocessing';
+import { NUMBER_FIELDS, OPTIMIZERS, type NumberKey } from '../hyperFields';
 
 // ---------------------------------------------------------------- page → host
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const real = (min: number, max: number) => z.number().finite().min(min).max(max);
 
+/** A number field's schema, from the limits the page checks as the user types (hyperFields.ts). */
+function limited(key: NumberKey) {
+  const f = NUMBER_FIELDS[key];
+  return f.kind === 'integer' ? int(f.min, f.max) : real(f.min, f.max);
+}
+
 /** Hyperparameters as the dashboard edits them; ranges match TrainSpecSchema. */
 export const HyperparametersSchema = z
   .object({
-    optimizer: z.enum(['adam', 'sgd', 'rmsprop']),
-    learningRate: real(1e-8, 10),
-    batchSize: int(1, 4096),
-    epochs: int(1, 10_000),
-    validationSplit: real(0.05, 0.9),
-    earlyStoppingPatience: int(0, 1000),
+    optimizer: z.enum(OPTIMIZERS),
+    learningRate: limited('learningRate'),
+    batchSize: limited('batchSize'),
+    epochs: limited('epochs'),
+    validationSplit: limited('validationSplit'),
+    earlyStoppingPatience: limited('earlyStoppingPatience'),
     twoPhase: z.boolean(),
-    headEpochs: int(1, 1000),
-    lrMultiplier: real(1e-4, 1),
+    headEpochs: limited('headEpochs'),
+    lrMultiplier: limited('lrMultiplier'),
     augment: z.boolean(),
-    seed: int(0, 2 ** 31 - 1),
+    seed: limited('seed'),
     /** Dropout before the new head's dense layer. */
-    dropout: real(0, 0.95),
+    dropout: limited('dropout'),
     /** The model's input range: `auto` takes it from the model (or asks, for a Keras file that says nothing), else a preset. */
     inputRange: z.enum(['auto', ...InputRangeSchema.options]),
   })
@@ -62,8 +69,10 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   msg('setBlock', { blockId: int(0, 100_000), trainable: z.boolean() }),
   /** Cut the model after this layer; the new head goes on its output. */
   msg('setCut', { layerId }),
-  /** Change some hyperparameters. */
+  /** Change some hyperparameters (the user's own edits). */
   msg('setHyper', { values: HyperparametersSchema.partial() }),
+  /** Replace the user's edits with the settings the open model suggests. */
+  msg('useSuggested', {}),
   /** Start training with the current model, plan, dataset and hyperparameters. */
   msg('start', {}),
   /** Stop the running training at the next batch boundary. */
@@ -130,6 +139,8 @@ export interface PlanView {
 
 export interface ModelView {
   name: string;
+  /** Something the user should know about how this model came to be open (e.g. opened for them). */
+  note: string | null;
   format: 'layers' | 'graph';
   totalParams: number;
   layerCount: number;
@@ -144,6 +155,8 @@ export interface DatasetView {
   scanning: boolean;
   error: string | null;
   health: HealthReport | null;
+  /** The files the scan could not use, each with a host-issued id to open it (the first 200). */
+  skippedFiles: { id: string; file: string; reason: string }[];
 }
 
 export type RunPhase = 'idle' | 'starting' | 'running' | 'stopping' | 'completed' | 'cancelled' | 'failed';
@@ -162,6 +175,8 @@ export interface RunView {
   /** Preparation stage (decoding, features) with progress, or null. */
   stage: { name: string; done: number; total: number } | null;
   message: string | null;
+  /** How the run ended, in the same words as its row in the Runs view; null while it runs. */
+  outcome: string | null;
 }
 
 export interface ResultsView {
@@ -175,6 +190,13 @@ export interface ResultsView {
   modelLabel: string;
 }
 
+/** Settings the open model suggests that differ from the user's own edits, kept until the user chooses. */
+export interface SuggestionView {
+  /** Who suggests them, e.g. "the demo model". */
+  source: string;
+  changes: { key: keyof Hyperparameters; yours: string; suggested: string }[];
+}
+
 export interface DashboardState {
   trusted: boolean;
   model: ModelView | null;
@@ -184,6 +206,7 @@ export interface DashboardState {
   dataset: DatasetView | null;
   run: RunView;
   results: ResultsView | null;
+  suggestion: SuggestionView | null;
 }
 
 export interface BatchPoint {

@@ -1,10 +1,13 @@
 // Section: live charts with uPlot. Loss and accuracy per batch, and per epoch
 // with train against validation. The page holds the points it was sent (the
 // snapshot's full history plus later deltas); the host holds the truth.
+// A canvas says nothing to a screen reader: each chart is an image with a
+// name, described by a summary line that follows the latest point, and the
+// per-epoch table below holds every value.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { BatchPoint, EpochPoint } from '../../shared/protocol/webview';
-import { clear, el } from '../dom';
+import { clear, el, percent, setText } from '../dom';
 
 /** uPlot draws gaps for null; NaN or Infinity from a diverging run become gaps too. */
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
@@ -29,9 +32,11 @@ function options(title: string, xLabel: string, series: { label: string; scale: 
 }
 
 export class ChartsSection {
-  readonly root = el('section', { id: 'charts-section', class: 'card' });
-  private readonly batchBox = el('div', { id: 'batch-chart', class: 'chart' });
-  private readonly epochBox = el('div', { id: 'epoch-chart', class: 'chart' });
+  readonly root = el('section', { id: 'charts-section', class: 'card', 'aria-labelledby': 'charts-heading' });
+  private readonly batchBox = el('div', { id: 'batch-chart', class: 'chart', role: 'img', 'aria-label': 'Chart: training loss and accuracy per batch', 'aria-describedby': 'batch-chart-summary' });
+  private readonly epochBox = el('div', { id: 'epoch-chart', class: 'chart', role: 'img', 'aria-label': 'Chart: loss and accuracy per epoch, training against validation', 'aria-describedby': 'epoch-chart-summary' });
+  private readonly batchSummary = el('p', { id: 'batch-chart-summary', class: 'chart-summary' });
+  private readonly epochSummary = el('p', { id: 'epoch-chart-summary', class: 'chart-summary' });
   private readonly epochTable = el('tbody', { id: 'epoch-rows' });
   private batchChart: uPlot | null = null;
   private epochChart: uPlot | null = null;
@@ -41,10 +46,23 @@ export class ChartsSection {
 
   constructor() {
     this.root.append(
-      el('h2', {}, 'Live metrics'),
+      el('h2', { id: 'charts-heading' }, 'Live metrics'),
       this.batchBox,
+      this.batchSummary,
       this.epochBox,
-      el('details', { id: 'epoch-details' }, el('summary', {}, 'Epochs'), el('table', { class: 'data', id: 'epoch-table' }, el('thead', {}, el('tr', {}, ...['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy'].map((h) => el('th', {}, h)))), this.epochTable)),
+      this.epochSummary,
+      el(
+        'details',
+        { id: 'epoch-details' },
+        el('summary', {}, 'Epochs (table)'),
+        el(
+          'table',
+          { class: 'data', id: 'epoch-table' },
+          el('caption', {}, 'Loss and accuracy per epoch'),
+          el('thead', {}, el('tr', {}, ...['Epoch', 'Loss', 'Accuracy', 'Val loss', 'Val accuracy'].map((h) => el('th', { scope: 'col' }, h)))),
+          this.epochTable,
+        ),
+      ),
     );
     new ResizeObserver(() => this.resize()).observe(this.root);
   }
@@ -98,16 +116,31 @@ export class ChartsSection {
       else this.epochs.push(e);
     }
     if (epochs.length > 0 || reset) this.renderTable();
+    this.summarize();
     this.root.dataset.batches = String(this.batches.length);
     this.root.dataset.epochs = String(this.epochs.length);
     this.scheduleDraw();
+  }
+
+  /** The charts' text alternative: the latest point of each, in words. */
+  private summarize(): void {
+    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
+    const b = this.batches[this.batches.length - 1];
+    setText(this.batchSummary, b ? `Latest batch (${b.step}, epoch ${b.epoch}): loss ${f(b.loss)}, accuracy ${percent(b.accuracy)}.` : 'No batches yet.');
+    const e = this.epochs[this.epochs.length - 1];
+    setText(
+      this.epochSummary,
+      e
+        ? `After epoch ${e.epoch}: loss ${f(e.loss)} (validation ${f(e.valLoss)}), accuracy ${percent(e.accuracy)} (validation ${percent(e.valAccuracy)}). Every epoch is in the Epochs table.`
+        : 'No epochs yet.',
+    );
   }
 
   private renderTable(): void {
     clear(this.epochTable);
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
     for (const e of this.epochs) {
-      this.epochTable.append(el('tr', { 'data-epoch': e.epoch }, el('td', {}, String(e.epoch)), el('td', {}, f(e.loss)), el('td', {}, f(e.accuracy)), el('td', {}, f(e.valLoss)), el('td', {}, f(e.valAccuracy))));
+      this.epochTable.append(el('tr', { 'data-epoch': e.epoch }, el('th', { scope: 'row' }, String(e.epoch)), el('td', {}, f(e.loss)), el('td', {}, f(e.accuracy)), el('td', {}, f(e.valLoss)), el('td', {}, f(e.valAccuracy))));
     }
   }
 

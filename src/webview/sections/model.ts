@@ -14,10 +14,12 @@ const INPUT_RANGES: [Hyperparameters['inputRange'], string][] = [
 ];
 
 export class ModelSection {
-  readonly root = el('section', { id: 'model-section', class: 'card' });
+  readonly root = el('section', { id: 'model-section', class: 'card', 'aria-labelledby': 'model-heading' });
   private readonly summary = el('p', { id: 'model-summary', class: 'muted' });
   private readonly card = el('p', { id: 'model-card' });
-  private readonly cut = el('vscode-dropdown', { id: 'cut-select', 'aria-label': 'Cut point' }) as HTMLElement & { value: string };
+  /** How the model came to be open, when the user did not open it themselves. */
+  private readonly note = el('p', { id: 'model-note', class: 'note', role: 'status', hidden: true });
+  private readonly cut = el('vscode-dropdown', { id: 'cut-select', 'aria-label': 'Cut after layer' }) as HTMLElement & { value: string };
   private readonly inputRange = el('vscode-dropdown', { id: 'input-range-select', 'aria-label': 'Input range' }) as HTMLElement & { value: string };
   private cutKey = '';
 
@@ -36,12 +38,13 @@ export class ModelSection {
       if (value) send({ type: 'setHyper', values: { inputRange: value } });
     });
     this.root.append(
-      el('h2', {}, 'Model and cut point'),
+      el('h2', { id: 'model-heading' }, 'Model and cut point'),
       this.summary,
       this.card,
+      this.note,
       el('div', { class: 'row' }, open, demo),
-      el('label', { class: 'field' }, el('span', {}, 'Cut after layer (the new head goes on its output)'), this.cut),
-      el('label', { class: 'field' }, el('span', {}, 'Input range (Keras files carry none)'), this.inputRange),
+      el('div', { class: 'field' }, el('span', {}, 'Cut after layer (the new head goes on its output)'), this.cut),
+      el('div', { class: 'field' }, el('span', {}, 'Input range (Keras files carry none)'), this.inputRange),
     );
   }
 
@@ -50,6 +53,8 @@ export class ModelSection {
     setText(this.summary, m ? `${m.name} · ${m.format} model · ${counted(m.layerCount, 'layer')} · ${fullCount(m.totalParams)} params · input [${m.inputShape.map((d) => d ?? '?').join(', ')}]` : 'No model is open.');
     setText(this.card, m?.card ?? '');
     this.card.hidden = !m?.card;
+    setText(this.note, m?.note ?? '');
+    this.note.hidden = !m?.note;
     const disabled = !m || state.run.phase === 'running' || state.run.phase === 'starting' || state.run.phase === 'stopping';
     this.cut.toggleAttribute('disabled', disabled);
     this.inputRange.toggleAttribute('disabled', disabled);

@@ -9,13 +9,13 @@ import { send } from '../host';
 type Checkbox = HTMLElement & { checked: boolean; indeterminate: boolean };
 
 export class PlanSection {
-  readonly root = el('section', { id: 'plan-section', class: 'card' });
+  readonly root = el('section', { id: 'plan-section', class: 'card', 'aria-labelledby': 'plan-heading' });
   private readonly count = el('strong', { id: 'trainable-params' });
   private readonly countDetail = el('span', { id: 'trainable-detail', class: 'muted' });
-  private readonly presets = el('vscode-radio-group', { id: 'preset', orientation: 'horizontal' }) as HTMLElement & { value: string };
-  private readonly slider = el('input', { id: 'top-k', type: 'range', min: 0, max: 0, step: 1, value: 0, 'aria-label': 'Top K trainable layers' });
+  private readonly presets = el('vscode-radio-group', { id: 'preset', orientation: 'horizontal', 'aria-label': 'Freeze preset' }) as HTMLElement & { value: string };
+  private readonly slider = el('input', { id: 'top-k', type: 'range', min: 0, max: 0, step: 1, value: 0, });
   private readonly sliderLabel = el('span', { id: 'top-k-label' });
-  private readonly blocks = el('div', { id: 'blocks', class: 'blocks' });
+  private readonly blocks = el('div', { id: 'blocks', class: 'blocks', role: 'group', 'aria-labelledby': 'blocks-heading' });
   /** Shown instead of the controls' meaning when they cannot apply (a Graph model). */
   private readonly note = el('p', { id: 'plan-note', class: 'note' });
   private blocksKey = '';
@@ -34,12 +34,12 @@ export class PlanSection {
     this.slider.addEventListener('input', () => setText(this.sliderLabel, `K = ${this.slider.value}`));
     this.slider.addEventListener('change', () => send({ type: 'setTopK', k: Number(this.slider.value) }));
     this.root.append(
-      el('h2', {}, 'Freeze plan'),
+      el('h2', { id: 'plan-heading' }, 'Freeze plan'),
       el('p', { class: 'count-line' }, 'Trainable params: ', this.count, ' ', this.countDetail),
       this.note,
       this.presets,
-      el('label', { class: 'field slider' }, el('span', {}, 'Top K trainable layers (nearest the cut)'), this.slider, this.sliderLabel),
-      el('h3', {}, 'Blocks'),
+      el('div', { class: 'field slider' }, el('label', { for: 'top-k' }, 'Top K trainable layers (nearest the cut)'), this.slider, this.sliderLabel),
+      el('h3', { id: 'blocks-heading' }, 'Blocks'),
       this.blocks,
     );
   }

@@ -65,9 +65,9 @@ export async function revealInExplorer(page, names) {
   return row;
 }
 
-/** Sets a hyperparameter field of the dashboard (a toolkit text field) and commits it. */
+/** Sets a hyperparameter field of the dashboard and commits it (Enter, then leaving the field). */
 export async function setField(view, id, value) {
-  const input = view.locator(`#${id} input`);
+  const input = view.locator(`input#${id}`);
   await input.fill(String(value));
   await input.press('Enter');
   await input.blur();

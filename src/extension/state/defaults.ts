@@ -1,0 +1,35 @@
+// The state a fresh dashboard starts from: default hyperparameters (settings
+// override them, see settings.ts) and a run that has not started.
+import type { Hyperparameters, RunView } from '../../shared/protocol/webview';
+
+export const DEFAULT_HYPER: Hyperparameters = {
+  optimizer: 'adam',
+  learningRate: 1e-3,
+  batchSize: 32,
+  epochs: 10,
+  validationSplit: 0.2,
+  earlyStoppingPatience: 0,
+  twoPhase: false,
+  headEpochs: 2,
+  lrMultiplier: 0.1,
+  augment: false,
+  seed: 42,
+  dropout: 0.2,
+  inputRange: 'auto',
+};
+
+export const IDLE_RUN: RunView = {
+  phase: 'idle',
+  runName: null,
+  epoch: 0,
+  epochs: 0,
+  batch: 0,
+  batchesPerEpoch: 0,
+  imagesPerSec: null,
+  etaMs: null,
+  backend: null,
+  device: null,
+  stage: null,
+  message: null,
+  outcome: null,
+};
