@@ -18,7 +18,7 @@ export default tseslint.config(
   {
     // The native tfjs packages are optional and loaded with require() inside try (DESIGN.md §4), and the
     // @vscode/test-electron suite is CommonJS.
-    files: ['src/engine/backend/select.ts', 'test/unit/backend-select.test.ts', 'test/desktop/**/*.js'],
+    files: ['src/engine/backend/select.ts', 'test/unit/backend-select.test.ts', 'test/unit/backend-webgpu.test.ts', 'test/desktop/**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -36,8 +36,6 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./demo')).demoCommand(rest);
     case 'models':
       return (await import('./models')).modelsCommand(rest);
-    case 'export':
-      return (await import('./export')).exportCommand(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -87,7 +87,8 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const resolved = resolveGroups(model, options.groups);
   const { groups } = resolved;
   let stopReason: FitResult['stopReason'] = 'completed';
-  let skipValidation = false;
+  // Reset at the start of every epoch; a callback sets it for the epoch under way.
+  let skipValidation: boolean;
   // The base lr: what reduce-on-plateau or the LR finder change; groups keep their ratio to it.
   let baseLr = getLearningRate(groups[0].optimizer) / groups[0].lrMultiplier;
   const control: LoopControl = {
