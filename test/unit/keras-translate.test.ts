@@ -89,3 +89,20 @@ test('Keras 3 inbound nodes become Keras 2 lists; a nested Sequential is renumbe
   assert.deepEqual(legacyInboundNodes(nodes, new Set(['seq'])), [[['a', 0, 0, {}], ['seq', 1, 0, {}]]]);
   assert.deepEqual(legacyInboundNodes([[['a', 0, 0, {}]]], new Set()), [[['a', 0, 0, {}]]], 'Keras 2 nodes pass through');
 });
+
+test('a SeparableConv2D depth multiplier survives the export, which tfjs leaves out of its config', async () => {
+  const input = tf.input({ shape: [6, 6, 2] });
+  const out = tf.layers.separableConv2d({ filters: 3, kernelSize: 3, depthMultiplier: 2, name: 'sep' }).apply(input) as tf.SymbolicTensor;
+  const model = tf.model({ inputs: input, outputs: out });
+  const path = join(dir, 'separable.keras');
+  await exportKeras(model, path);
+  const { model: again } = await importKerasModel(path);
+  try {
+    const sample = tf.randomUniform([1, 6, 6, 2], 0, 1, 'float32', 4);
+    tf.tidy(() => assert.deepEqual((again.predict(sample) as tf.Tensor).arraySync(), (model.predict(sample) as tf.Tensor).arraySync()));
+    sample.dispose();
+  } finally {
+    again.dispose();
+    model.dispose();
+  }
+});

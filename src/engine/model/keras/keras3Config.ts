@@ -49,6 +49,10 @@ function keras3Layer(layer: JsonObject, owner: tf.LayersModel, sequentials: Read
       delete config.batch_input_shape; // Keras 3 layers refuse it; a Sequential gets an InputLayer instead
     }
     wrapNested(config);
+    if (className === 'SeparableConv2D') {
+      // tfjs leaves it out of getConfig() although the layer uses it.
+      config.depth_multiplier ??= (owner.getLayer(name) as unknown as { depthMultiplier: number }).depthMultiplier;
+    }
     out = wrap('keras.layers', className, config);
   }
   out.name = name;
