@@ -141,7 +141,9 @@ test('features are the same whatever the decode chunk; an undecodable image is s
   await cpuBackend();
   const copy = tempDir('graph-chunk');
   cpSync(data, copy, { recursive: true });
-  writeFileSync(join(copy, 'top', 'broken.png'), 'not a png');
+  // Its header reads (so the scan keeps it), but the pixel data is cut off: only decoding finds out.
+  const real = readFileSync(join(copy, 'top', readdirSync(join(copy, 'top'))[0]));
+  writeFileSync(join(copy, 'top', 'broken.png'), real.subarray(0, Math.min(real.length - 12, 100)));
   const dataset = await scanDataset(copy, { validationSplit: 0.25, seed: 7 });
   const extractor = await loadGraphFeatureExtractor(graph.dir);
   try {
