@@ -156,7 +156,8 @@ test('features are the same whatever the decode chunk; an undecodable image is s
         t.dispose();
         return v;
       };
-      const out = { train: all(f.train.x), validation: all(f.validation.x), y: [...f.train.y, ...f.validation.y], warnings };
+      // libvips words a truncated PNG differently from call to call: compare which files were skipped, not the reason's text.
+      const out = { train: all(f.train.x), validation: all(f.validation.x), y: [...f.train.y, ...f.validation.y], skipped: warnings.map((w) => w.split(': ')[0]) };
       f.dispose();
       return out;
     };
@@ -165,8 +166,8 @@ test('features are the same whatever the decode chunk; an undecodable image is s
     assert.deepEqual(chunked, whole);
     assert.equal(whole.y.length, 36);
     assert.equal(whole.train.length + whole.validation.length, 36 * FEATURES);
-    assert.equal(whole.warnings.length, 1);
-    assert.match(whole.warnings[0], /^Skipped top[\\/]broken\.png: /);
+    assert.equal(whole.skipped.length, 1);
+    assert.match(whole.skipped[0], /^Skipped top[\\/]broken\.png$/);
   } finally {
     extractor.dispose();
   }
