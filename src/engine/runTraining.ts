@@ -91,7 +91,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
     owner.own(runDir.cacheDir, (dir) => rmSync(dir, { recursive: true, force: true }));
     const inputs = await loadInputs(spec, setup, { cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, signal: options.signal, emit, features: options.features }, owner);
     if (resume) restoreWeights(model.trained, resume.checkpoint, join(runDir.checkpointsDir, 'last'));
-    const frozenSums = frozenChecksums(model.frozenLayers());
+    const frozenSums = await frozenChecksums(model.frozenLayers());
     const outcome = await runPhases({
       spec: { ...spec, earlyStoppingPatience: budget.earlyStoppingPatience },
       phases: model.phases,
@@ -110,7 +110,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
       checkpoints: { dir: runDir.checkpointsDir, specHash: runDir.specHash(), onWritten: options.onCheckpoint },
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
-    emit({ type: 'frozen', ...verifyFrozen(frozenSums, model.frozenLayers()) });
+    emit({ type: 'frozen', ...(await verifyFrozen(frozenSums, model.frozenLayers())) });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
     const evaluation = await finalEvaluation(model.trained, model.batchPrefix, inputs.validation, dataset.classes, spec.batchSize);
     await model.save(runDir.modelDir, dataset.classes, pre);

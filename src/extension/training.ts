@@ -13,6 +13,7 @@ export type RunJob =
 import type { HostStore } from './state/store';
 import type { TrainerProcess } from './trainer/process';
 import { duration } from './views/format';
+import { recordForcedStop } from './runs/recordStop';
 
 /** The trainer's way of saying a request ended on Stop (see src/trainer/errors.ts). */
 const isCancelled = (error: unknown) => (error as { code?: unknown } | null)?.code === 'cancelled';
@@ -110,8 +111,12 @@ export class TrainingController implements vscode.Disposable {
       unsubscribe();
       this.clearStopTimer();
       if (this.proc === proc) this.proc = null;
+      const since = this.startedAt;
       this.startedAt = null;
       await proc.dispose(1000);
+      if (job.kind === 'train' && since !== null && this.store.run.phase === 'cancelled' && !this.store.result) {
+        await recordForcedStop(vscode.Uri.file(job.spec.runsDir), since, job.spec.name, this.store.epochs.length).catch((e: unknown) => this.log(`could not record the stop: ${String(e)}`));
+      }
       this.onRunsChanged();
     }
   }

@@ -79,10 +79,24 @@ export function outcomeLine(o: RunOutcome): string {
   }
 }
 
+/** Length of a run folder's `YYYYMMDD-HHMMSS-` prefix. */
+const RUN_FOLDER_PREFIX = 16;
+
 /** The start time encoded in a run folder name (`20261129-014417-…`, UTC), or null. */
 export function folderTime(id: string): number | null {
   const m = /^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})/.exec(id);
   if (!m) return null;
   const [, y, mo, d, h, mi, s] = m.map(Number);
   return Date.UTC(y, mo - 1, d, h, mi, s);
+}
+
+/**
+ * Whether folder `id` is the one a run named `name` created when it started at
+ * `sinceMs` (names are `<UTC second>-<name>[-N]`). Used when a run ended without
+ * a result, so nothing told us its folder.
+ */
+export function isFolderOfRun(id: string, sinceMs: number, name: string | undefined): boolean {
+  const t = folderTime(id);
+  if (t === null || t < Math.floor(sinceMs / 1000) * 1000) return false;
+  return name === undefined || id.slice(RUN_FOLDER_PREFIX).startsWith(name);
 }

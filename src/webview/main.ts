@@ -29,7 +29,7 @@ const results = new ResultsSection();
 // The header is sticky: the action bar (Start, Stop, why Start is off) stays in view.
 byId('top').append(actions.root);
 app.append(
-  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, hyper.root, charts.root)),
+  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, charts.root, hyper.root)),
   results.root,
 );
 

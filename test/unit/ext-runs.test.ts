@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { epochHistory, folderTime, isActiveRun, runRow, runStatus, runSummary, sortNewestFirst, summarizeMetrics, type RunInfo } from '../../src/extension/runs/runInfo';
-import { outcomeLine, parseOutcome } from '../../src/shared/runOutcome';
+import { isFolderOfRun, outcomeLine, parseOutcome } from '../../src/shared/runOutcome';
 import { buildSpec, runName } from '../../src/extension/state/specBuilder';
 import { HostStore } from '../../src/extension/state/store';
 import { withTopK } from '../../src/extension/state/freezePlan';
@@ -43,6 +43,16 @@ test('a recorded outcome decides the status; the row says it in the dashboard\'s
   for (const bad of ['', 'not json', '{"status":"exploded"}', '[]', 'null']) assert.equal(parseOutcome(bad), null, bad);
   const row = runRow({ id: '20261130-033000-demo-cnn', dir: '/r', status: 'stopped', epochsDone: 0, bestValAccuracy: 0.864, modelDir: '/r/model', summary: '' });
   assert.deepEqual(row, { label: 'Stopped · 86.4%', description: '2026-11-30 03:30 demo-cnn' }, 'status and figure lead the row, so truncation cannot hide them');
+});
+
+test('the folder of a run that ended without a result is found by its start time and name', () => {
+  const since = Date.UTC(2026, 10, 30, 3, 30, 0, 700);
+  assert.equal(isFolderOfRun('20261130-033000-demo-cnn', since, 'demo-cnn'), true, 'same second');
+  assert.equal(isFolderOfRun('20261130-033001-demo-cnn-2', since, 'demo-cnn'), true, 'a clash suffix');
+  assert.equal(isFolderOfRun('20261130-032959-demo-cnn', since, 'demo-cnn'), false, 'an earlier run');
+  assert.equal(isFolderOfRun('20261130-033005-other', since, 'demo-cnn'), false, 'another name');
+  assert.equal(isFolderOfRun('20261130-033005-other', since, undefined), true);
+  assert.equal(isFolderOfRun('notes', since, undefined), false);
 });
 
 test('runs sort newest first', () => {

@@ -97,7 +97,9 @@ test('features are the same whatever the decode chunk; an undecodable image is s
   await cpuBackend();
   const copy = tempDir('graph-chunk');
   cpSync(data, copy, { recursive: true });
-  writeFileSync(join(copy, 'top', 'broken.png'), 'not a png');
+  // Its header reads (so the scan keeps it), but the pixel data is cut off: only decoding finds out.
+  const real = readFileSync(join(copy, 'top', readdirSync(join(copy, 'top'))[0]));
+  writeFileSync(join(copy, 'top', 'broken.png'), real.subarray(0, Math.min(real.length - 12, 100)));
   const dataset = await scanDataset(copy, { validationSplit: 0.25, seed: 7 });
   const extractor = await loadGraphFeatureExtractor(graph.dir);
   try {
@@ -110,7 +112,8 @@ test('features are the same whatever the decode chunk; an undecodable image is s
         t.dispose();
         return v;
       };
-      const out = { train: all(f.train.x), validation: all(f.validation.x), y: [...f.train.y, ...f.validation.y], warnings };
+      // libvips words a truncated PNG differently from call to call: compare which files were skipped, not the reason's text.
+      const out = { train: all(f.train.x), validation: all(f.validation.x), y: [...f.train.y, ...f.validation.y], skipped: warnings.map((w) => w.split(': ')[0]) };
       f.dispose();
       return out;
     };
@@ -119,8 +122,8 @@ test('features are the same whatever the decode chunk; an undecodable image is s
     assert.deepEqual(chunked, whole);
     assert.equal(whole.y.length, 36);
     assert.equal(whole.train.length + whole.validation.length, 36 * FEATURES);
-    assert.equal(whole.warnings.length, 1);
-    assert.match(whole.warnings[0], /^Skipped top[\\/]broken\.png: /);
+    assert.equal(whole.skipped.length, 1);
+    assert.match(whole.skipped[0], /^Skipped top[\\/]broken\.png$/);
   } finally {
     extractor.dispose();
   }

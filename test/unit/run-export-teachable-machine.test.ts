@@ -158,5 +158,5 @@ test('export refuses, in one line, a non-empty OUTDIR (left as it was), a run tr
 
   r = cli('export', '--format', 'onnx', runDir, out);
   assert.equal(r.code, 2);
-  assert.match(r.stderr[0], /^finetune: --format onnx: unknown format \(known: teachable-machine\)$/);
+  assert.match(r.stderr[0], /^finetune: --format onnx: unknown format \(known: teachable-machine, keras\)$/);
 });

@@ -14,16 +14,16 @@ before(async () => {
   await tf.setBackend('cpu');
 });
 
-test('the checksums catch a change of one bit in one weight, and only in that layer', () => {
+test('the checksums catch a change of one bit in one weight, and only in that layer', async () => {
   const net = tinyNet(1);
   const layers = net.full.layers.filter((l) => l.weights.length > 0).map((l) => ({ name: l.name, weights: l.weights }));
-  const sums = frozenChecksums(layers);
-  assert.deepEqual(verifyFrozen(sums, layers), { verified: ['conv1', 'conv2', 'ft_head_dense'], changed: [] });
+  const sums = await frozenChecksums(layers);
+  assert.deepEqual(await verifyFrozen(sums, layers), { verified: ['conv1', 'conv2', 'ft_head_dense'], changed: [] });
   const bias = net.full.getLayer('conv2').weights[1];
   const values = bias.read().dataSync().slice() as Float32Array;
   new Uint32Array(values.buffer)[0] ^= 1; // the lowest mantissa bit
   bias.write(tf.tensor(values, bias.shape as number[]));
-  assert.deepEqual(verifyFrozen(sums, layers), { verified: ['conv1', 'ft_head_dense'], changed: ['conv2'] });
+  assert.deepEqual(await verifyFrozen(sums, layers), { verified: ['conv1', 'ft_head_dense'], changed: ['conv2'] });
 });
 
 test('a run verifies that every layer that trains in no phase came out bit-identical', async () => {

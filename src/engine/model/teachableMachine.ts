@@ -62,7 +62,8 @@ export function readTeachableMachineMetadata(dir: string): TeachableMachineMetad
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    // ENOTDIR: `dir` is a model file (a Keras .keras/.h5), which has no folder beside it to hold metadata.json.
+    if (['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')) return undefined;
     throw new ModelFileError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
   let json: unknown;

@@ -4,19 +4,14 @@
 // do not need to know about it.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { OUTCOME_FILE, folderTime, type RunOutcome } from '../../shared/runOutcome';
+import { OUTCOME_FILE, isFolderOfRun, type RunOutcome } from '../../shared/runOutcome';
 import { writeJsonAtomicSync } from './atomic';
 
 export function writeOutcome(runDir: string, outcome: RunOutcome): void {
   writeJsonAtomicSync(join(runDir, OUTCOME_FILE), outcome);
 }
 
-/**
- * The folder a run created under `runsDir` if it started at `sinceMs` (folder
- * names have one-second resolution): used when a run ended without a result,
- * so nothing told us its folder. `name` is the spec's name when it had one.
- * Null when the run ended before creating a folder.
- */
+/** The newest folder under `runsDir` that a run started at `sinceMs` created (see isFolderOfRun), or null. */
 export function runFolderSince(runsDir: string, sinceMs: number, name: string | undefined): string | null {
   let entries: string[];
   try {
@@ -24,15 +19,7 @@ export function runFolderSince(runsDir: string, sinceMs: number, name: string | 
   } catch {
     return null;
   }
-  const floor = Math.floor(sinceMs / 1000) * 1000;
-  const candidates = entries
-    .filter((id) => {
-      const t = folderTime(id);
-      if (t === null || t < floor) return false;
-      if (name !== undefined && !id.slice(16).startsWith(name)) return false;
-      return existsSync(join(runsDir, id, 'spec.json'));
-    })
-    .sort();
+  const candidates = entries.filter((id) => isFolderOfRun(id, sinceMs, name) && existsSync(join(runsDir, id, 'spec.json'))).sort();
   const newest = candidates[candidates.length - 1];
   return newest === undefined ? null : join(runsDir, newest);
 }

@@ -10,13 +10,13 @@ export interface FrozenLayer {
   weights: tf.LayerVariable[];
 }
 
-/** sha256 of each layer's weight bytes, in weight order. */
-export function frozenChecksums(layers: readonly FrozenLayer[]): Map<string, string> {
+/** sha256 of each layer's weight bytes, in weight order. Read asynchronously: webgpu cannot read synchronously under Node. */
+export async function frozenChecksums(layers: readonly FrozenLayer[]): Promise<Map<string, string>> {
   const sums = new Map<string, string>();
   for (const layer of layers) {
     const hash = createHash('sha256');
     for (const w of layer.weights) {
-      const data = w.read().dataSync();
+      const data = await w.read().data();
       hash.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     }
     sums.set(layer.name, hash.digest('hex'));
@@ -25,8 +25,8 @@ export function frozenChecksums(layers: readonly FrozenLayer[]): Map<string, str
 }
 
 /** Compares the layers now with the sums taken before training. */
-export function verifyFrozen(before: Map<string, string>, layers: readonly FrozenLayer[]): { verified: string[]; changed: string[] } {
-  const after = frozenChecksums(layers);
+export async function verifyFrozen(before: Map<string, string>, layers: readonly FrozenLayer[]): Promise<{ verified: string[]; changed: string[] }> {
+  const after = await frozenChecksums(layers);
   const verified: string[] = [];
   const changed: string[] = [];
   for (const [name, sum] of before) (after.get(name) === sum ? verified : changed).push(name);

@@ -55,10 +55,10 @@ export class LayerSignalRecorder implements Callback {
     this.steps++;
   }
 
-  onEpochEnd(logs: EpochLogs): void {
+  async onEpochEnd(logs: EpochLogs): Promise<void> {
     if (!this.gradNormSum || !this.ratioSum || this.steps === 0) return;
-    const grads = this.gradNormSum.dataSync();
-    const ratios = this.ratioSum.dataSync();
+    // Read asynchronously: webgpu cannot read synchronously under Node.
+    const [grads, ratios] = await Promise.all([this.gradNormSum.data(), this.ratioSum.data()]);
     logs.layers = this.layers.map((layer, i) => ({ layer, gradNorm: grads[i] / this.steps, updateRatio: ratios[i] / this.steps }));
   }
 

@@ -190,7 +190,9 @@ async function trainStep(
       acc = tf.keep(accuracy(probs, labels));
       return crossEntropy(probs, labels, classWeights);
     }, vars);
-    return { grads, both: tf.stack([value, acc!]) };
+    const both = tf.stack([value, acc!]);
+    acc!.dispose();
+    return { grads, both };
   });
   try {
     // Read asynchronously: the webgpu backend cannot read synchronously under Node.

@@ -4,8 +4,8 @@
 // model's suggested settings instead of silently replacing them.
 import assert from 'node:assert/strict';
 import { describe, scenario, screenshot } from '../harness.mjs';
-import { dashboard, ensureDigits, explorerCommand, focusWorkbench, readyDashboard, runCommandSoon, setField } from './ui-helpers.mjs';
-import { ensureBadData } from './ui-9-helpers.mjs';
+import { dashboard, ensureDigits, readyDashboard, runCommandSoon, setField } from './ui-helpers.mjs';
+import { ensureBadData, fineTuneFromExplorer } from './ui-9-helpers.mjs';
 
 describe('ui-9: no stale state', () => {
   scenario('another dataset clears the earlier run from the screen; Start says why it is off', async ({ page }) => {
@@ -17,8 +17,7 @@ describe('ui-9: no stale state', () => {
       await view.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });
     }
     ensureBadData();
-    await focusWorkbench(page);
-    await explorerCommand(page, 'baddata', 'Fine-tune on this Dataset');
+    await fineTuneFromExplorer(page, 'baddata');
     view = await dashboard(page);
     await view.locator('#health-summary', { hasText: '3 classes' }).waitFor({ timeout: 120_000 });
     await view.locator('#run-section[data-phase="idle"]').waitFor();
@@ -32,8 +31,7 @@ describe('ui-9: no stale state', () => {
 
   scenario("opening the demo model keeps the user's edits and offers its suggested settings", async ({ page }) => {
     ensureDigits();
-    await focusWorkbench(page);
-    await explorerCommand(page, 'digits', 'Fine-tune on this Dataset');
+    await fineTuneFromExplorer(page, 'digits');
     const view = await dashboard(page);
     await setField(view, 'hyper-batchSize', 3);
     await setField(view, 'hyper-epochs', 10);

@@ -4,14 +4,13 @@
 // Start and says how to fix it.
 import assert from 'node:assert/strict';
 import { describe, scenario, screenshot } from '../harness.mjs';
-import { dashboard, explorerCommand, focusWorkbench, runCommandSoon } from './ui-helpers.mjs';
-import { ensureBadData } from './ui-9-helpers.mjs';
+import { dashboard, runCommandSoon } from './ui-helpers.mjs';
+import { ensureBadData, fineTuneFromExplorer } from './ui-9-helpers.mjs';
 
 describe('ui-9: the health report finds bad data at scan time', () => {
   scenario('a corrupt PNG is listed with a link; a one-image class blocks Start with its fix', async ({ page }) => {
     ensureBadData();
-    await focusWorkbench(page);
-    await explorerCommand(page, 'baddata', 'Fine-tune on this Dataset');
+    await fineTuneFromExplorer(page, 'baddata');
     const view = await dashboard(page);
     await view.locator('#health-summary', { hasText: '3 classes' }).waitFor({ timeout: 120_000 });
     const counts = await view.locator('#class-counts tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => c.textContent)));

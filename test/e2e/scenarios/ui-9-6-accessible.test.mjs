@@ -7,15 +7,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, scenario, screenshot } from '../harness.mjs';
-import { dashboard, ensureDigits, explorerCommand, focusWorkbench, setField } from './ui-helpers.mjs';
+import { dashboard, ensureDigits, setField } from './ui-helpers.mjs';
+import { fineTuneFromExplorer } from './ui-9-helpers.mjs';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe('ui-9: accessible dashboard', () => {
   scenario('axe-core finds no serious or critical violation; names, chart text and the matrix table', async ({ page }) => {
     ensureDigits();
-    await focusWorkbench(page);
-    await explorerCommand(page, 'digits', 'Fine-tune on this Dataset');
+    await fineTuneFromExplorer(page, 'digits');
     const view = await dashboard(page);
     await view.locator('#health-summary', { hasText: '5 classes' }).waitFor({ timeout: 120_000 });
     await setField(view, 'hyper-epochs', 2);

@@ -2,9 +2,9 @@
 // trust). Not a scenario: the name does not end in .test.mjs.
 import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { session, treeRows, viewPane } from '../harness.mjs';
+import { revealExplorerPath, session, treeRows, viewPane } from '../harness.mjs';
 import { repoRoot } from '../lib/paths.mjs';
-import { runCommandSoon } from './ui-helpers.mjs';
+import { chooseFromContextMenu, focusWorkbench, runCommandSoon } from './ui-helpers.mjs';
 
 const demoData = join(repoRoot, 'media', 'demo', 'dataset');
 
@@ -65,4 +65,16 @@ export async function toastTexts(page) {
 export async function statusBarText(page) {
   const item = page.locator('.part.statusbar .statusbar-item', { hasText: 'Finetune:' }).first();
   return ((await item.textContent().catch(() => '')) ?? '').trim();
+}
+
+/**
+ * Explorer → right-click a top-level folder → Fine-tune on this Dataset. The
+ * folders are collapsed first: after other scenarios the Explorer's virtual
+ * list may hold hundreds of expanded rows, with the folder scrolled away.
+ */
+export async function fineTuneFromExplorer(page, name) {
+  await focusWorkbench(page);
+  const row = await revealExplorerPath(page, [name]);
+  await row.click({ button: 'right' });
+  await chooseFromContextMenu(page, 'Fine-tune on this Dataset');
 }
