@@ -2,8 +2,12 @@
 // It validates every request, drives the engine, and answers on the IPC
 // channel. It exits when the host disconnects, so it never outlives it.
 import { TrainerRequestSchema, type TrainerRequest } from '../shared/protocol/trainer';
-import { handle } from './handlers';
 import { errorReply } from './errors';
+
+// The engine (tfjs, sharp, the model formats) loads with the first request, not
+// at start: the process says `ready` at once, and a failure to load is that
+// request's error, not a crash before the host could ask anything.
+let handlers: Promise<typeof import('./handlers')> | undefined;
 
 function send(message: unknown): void {
   if (process.connected && process.send) process.send(message as object);
@@ -20,11 +24,12 @@ process.on('message', (raw: unknown) => {
     return;
   }
   const request: TrainerRequest = parsed.data;
-  handle(
+  handlers ??= import('./handlers');
+  handlers.then(({ handle }) => handle(
     request,
     (event) => send({ method: 'event', params: { requestId: request.id, event } }),
     (event) => send({ method: 'sweepEvent', params: { requestId: request.id, event } }),
-  ).then(
+  )).then(
     (result) => send({ inReplyTo: request.id, result }),
     (error: unknown) => send({ inReplyTo: request.id, error: errorReply(error) }),
   );

@@ -55,9 +55,9 @@ test('train asks for the input range of a Keras model it cannot infer, then trai
   assert.equal(JSON.parse(readFileSync(join(runDir, 'spec.json'), 'utf8')).inputRange, '0,255', 'the choice is saved with the run');
   assert.deepEqual(JSON.parse(readFileSync(join(runDir, 'model', 'preprocessing.json'), 'utf8')).range, { kind: 'raw' });
 
-  const exported = cli('export', '--format', 'keras', runDir);
+  const exported = cli('export', '--format', 'keras', runDir, '--json');
   assert.equal(exported.code, 0, exported.stderr.join(' | '));
-  const file = exported.stdout.trim();
+  const file = JSON.parse(exported.stdout).written as string;
   assert.equal(file, join(runDir, 'model.keras'));
   assert.ok(existsSync(file));
 
@@ -76,7 +76,7 @@ test('train asks for the input range of a Keras model it cannot infer, then trai
 
   const unknown = cli('export', '--format', 'onnx', runDir);
   assert.equal(unknown.code, 2);
-  assert.deepEqual(unknown.stderr, ['finetune: --format onnx: expected keras']);
+  assert.deepEqual(unknown.stderr, ['finetune: --format onnx: unknown format (known: teachable-machine, keras)']);
   const notRun = cli('export', '--format', 'keras', dataDir);
   assert.deepEqual(notRun.stderr, [`finetune: ${dataDir}: is not a run folder (no spec.json)`]);
 });
