@@ -6,7 +6,8 @@ import { z } from 'zod';
 import type { BackendReport, ConfusionMatrix, RunResult, TrainEvent } from '../events';
 import type { HealthReport } from '../health';
 import type { ModelSummary } from '../summary';
-import { BackendNameSchema } from '../trainSpec';
+import { BackendNameSchema, TrainChoiceSchema } from '../trainSpec';
+import { WARNING_IDS } from '../warnings';
 
 /** Longest string any field may hold: names, messages, paths. Bigger is an attack or a bug. */
 export const MAX_TEXT = 8192;
@@ -37,6 +38,11 @@ export const LayerSummarySchema = z.object({
   config: z.record(text(256), z.union([text(), num(), z.boolean(), z.null()])),
   hasWeights: z.boolean(),
   index: count(),
+});
+
+const WarningFixSchema = z.object({
+  label: text(1024),
+  patch: z.object({ batchNormMode: z.enum(['inference', 'batch']).optional(), learningRate: num().optional(), train: TrainChoiceSchema.optional() }),
 });
 
 const TensorSignatureSchema = z.object({ name: text(1024), shape, dtype: text(32) });
@@ -130,6 +136,10 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     layers: list(z.object({ layer: text(1024), gradNorm: metric(), updateRatio: metric() }), 10_000).optional(),
     elapsedMs: metric(),
     etaMs: metric(),
+  }),
+  z.object({
+    type: z.literal('warnings'),
+    items: list(z.object({ id: z.enum(WARNING_IDS), message: text(), fix: WarningFixSchema.optional() }), 100),
   }),
   z.object({ type: z.literal('frozen'), verified: list(text(1024)), changed: list(text(1024)) }),
   z.object({ type: z.literal('done'), result: RunResultSchema }),
