@@ -149,6 +149,7 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
 // Compile-time drift checks: each schema's output must be assignable both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Check<T extends true> = T;
+/** @public Compile-time only: the build fails when a schema drifts from its type. */
 export type SchemaDriftChecks = [
   Check<Same<z.infer<typeof ModelSummarySchema>, ModelSummary>>,
   Check<Same<z.infer<typeof HealthReportSchema>, HealthReport>>,

@@ -30,7 +30,6 @@ export const CatalogItemSchema = z.object({
   /** Present in the cache and intact. */
   cached: z.boolean(),
 });
-export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
 /** Every request the host may send, keyed by method. */
 export const TrainerRequestSchema = z.discriminatedUnion('method', [
@@ -99,7 +98,6 @@ export const TrainerMessageSchema = z.union([
   /** The result of request `inReplyTo`; validated against TrainerResultSchemas[method]. */
   z.object({ inReplyTo: requestId, result: z.unknown() }),
 ]);
-export type TrainerMessage = z.infer<typeof TrainerMessageSchema>;
 
 /** Default time a request may take before the host gives up on it (ms). `train` has none. */
 export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
