@@ -10,6 +10,7 @@ import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/res
 import { catalogCut } from '../engine/sources/catalogDefaults';
 import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
+import { runLrFind } from '../engine/lrFind';
 
 /** The abort controllers of running trainings; `stop` and disconnect fire them. */
 const running = new Set<AbortController>();
@@ -48,6 +49,15 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
         return await (request.method === 'train' ? train(request.params.spec, options) : resume(request.params.runDir, options));
       } finally {
         events.flush();
+        running.delete(controller);
+      }
+    }
+    case 'lrFind': {
+      const controller = new AbortController();
+      running.add(controller);
+      try {
+        return await runLrFind(request.params.spec, { onEvent: emit, signal: controller.signal });
+      } finally {
         running.delete(controller);
       }
     }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { BackendReport, ConfusionMatrix, RunResult, TrainEvent } from '../events';
 import type { HealthReport } from '../health';
 import type { ModelSummary } from '../summary';
+import type { LrFindResult } from '../lrFind';
 import { BackendNameSchema, TrainChoiceSchema } from '../trainSpec';
 import { WARNING_IDS } from '../warnings';
 
@@ -150,6 +151,12 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Check<T extends true> = T;
 /** @public Compile-time only: the build fails when a schema drifts from its type. */
+export const LrFindResultSchema = z.object({
+  points: list(z.object({ lr: num(), loss: num(), smoothedLoss: num() }), 100_000),
+  end: z.enum(['diverged', 'completed', 'cancelled']),
+  suggestion: z.object({ lr: num(), minLossLr: num(), rule: text(1024) }).nullable(),
+});
+
 export type SchemaDriftChecks = [
   Check<Same<z.infer<typeof ModelSummarySchema>, ModelSummary>>,
   Check<Same<z.infer<typeof HealthReportSchema>, HealthReport>>,
@@ -157,4 +164,5 @@ export type SchemaDriftChecks = [
   Check<Same<z.infer<typeof ConfusionMatrixSchema>, ConfusionMatrix>>,
   Check<Same<z.infer<typeof RunResultSchema>, RunResult>>,
   Check<Same<z.infer<typeof TrainEventSchema>, TrainEvent>>,
+  Check<Same<z.infer<typeof LrFindResultSchema>, LrFindResult>>,
 ];
