@@ -15,6 +15,7 @@ import { sweep } from './sweepRuns';
 import { runCosts } from '../engine/sweep/measure';
 import { runWithOutcome } from './runOutcome';
 import { abortAll, running } from './aborts';
+import { runLrFind } from '../engine/lrFind';
 
 
 export async function handle(request: TrainerRequest, emit: (event: TrainEvent) => void, emitSweep: (event: SweepEvent) => void = () => undefined): Promise<ResultOf<TrainerMethod>> {
@@ -51,6 +52,15 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
     }
     case 'runCosts':
       return runCosts(request.params.modelDir, request.params.plan);
+    case 'lrFind': {
+      const controller = new AbortController();
+      running.add(controller);
+      try {
+        return await runLrFind(request.params.spec, { onEvent: emit, signal: controller.signal });
+      } finally {
+        running.delete(controller);
+      }
+    }
     case 'stop':
       return { stopping: abortAll() };
     case 'catalog': {

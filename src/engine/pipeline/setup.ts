@@ -13,9 +13,11 @@ import { trainingBackend } from '../train/backendPlan';
 import { TrainSetupError } from '../train/errors';
 import { trainingBudget, type Budget } from '../train/budget';
 import { prepareInputs, type PrecomputedFeatures, type PreparedInputs } from '../train/inputs';
-import { preprocessingFor } from '../model/preprocessingFor';
+import { choosePreprocessing } from '../model/preprocessingFor';
 import type { Owner } from './owner';
 import { openModelSource } from './sources';
+import { gatherWarningFacts } from './warningFacts';
+import { runWarnings } from '../../shared/warnings';
 import type { TrainingModel } from './source';
 
 /** The spec with defaults applied, or a one-line error naming the first bad field. */
@@ -51,12 +53,14 @@ export async function setUpRun(spec: TrainSpec, options: SetupOptions, owner: Ow
   const dataset = await scanDataset(spec.dataDir, { validationSplit: spec.validationSplit, seed: spec.seed });
   emit({ type: 'health', report: dataset.health });
   checkDataset(dataset);
-  const pre = preprocessingFor(spec, () => source.guessPreprocessing((line) => log(line)));
+  const { preprocessing: pre, from: preprocessingFrom } = choosePreprocessing(spec, () => source.guessPreprocessing((line) => log(line)));
   checkInputFits(source.inputShape, pre);
   const budget = trainingBudget(spec, dataset.train.length);
   if (spec.epochs === undefined) log(budget.reason);
   const model = source.prepare({ spec, numClasses: dataset.classes.length, fromScratch, epochs: budget.epochs, log });
   emit({ type: 'plan', ...model.plan, featureCache: model.extractor !== undefined });
+  const warnings = runWarnings(await gatherWarningFacts(spec, model, dataset, source.inputShape, preprocessingFrom));
+  if (warnings.length > 0) emit({ type: 'warnings', items: warnings });
   return { backend, dataset, pre, budget, model };
 }
 

@@ -87,8 +87,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   const resolved = resolveGroups(model, options.groups);
   const { groups } = resolved;
   let stopReason: FitResult['stopReason'] = 'completed';
-  // Reset at the start of every epoch; a callback sets it for the epoch under way.
-  let skipValidation: boolean;
+  let skipValidation = false;
   // The base lr: what reduce-on-plateau or the LR finder change; groups keep their ratio to it.
   let baseLr = getLearningRate(groups[0].optimizer) / groups[0].lrMultiplier;
   const control: LoopControl = {
@@ -115,7 +114,6 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(control);
     for (let epoch = options.firstEpoch; epoch <= options.lastEpoch && stopReason === 'completed'; epoch++) {
-      skipValidation = false;
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, control);
       const order = rng.shuffle(Array.from({ length: train.x.size }, (_, i) => i));
       let lossSum = 0;
@@ -143,6 +141,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       // A stop or cancel inside the epoch leaves it unfinished: no validation, no epoch logs.
       if (seen < train.x.size) break;
       const val = skipValidation ? { loss: NaN, accuracy: NaN } : await evaluateLoss(model, validation, batchSize, options.prefix);
+      skipValidation = false; // a skip holds for one epoch
       const logs: EpochLogs = {
         epoch,
         loss: lossSum / seen,

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
 import { InferenceTimingSchema, SweepFileSchema } from '../sweep';
-import { HealthReportSchema, ModelSummarySchema, RunResultSchema, SweepEventSchema, TrainEventSchema, text } from './schemas';
+import { HealthReportSchema, LrFindResultSchema, ModelSummarySchema, RunResultSchema, SweepEventSchema, TrainEventSchema, text } from './schemas';
 
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const path = text(4096).min(1);
@@ -63,6 +63,8 @@ export const TrainerRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: requestId, method: z.literal('resumeSweep'), params: z.object({ dir: path }) }),
   /** What a saved model costs: parameters (trainable under `plan`), bytes on disk, inference time per image. */
   z.object({ id: requestId, method: z.literal('runCosts'), params: z.object({ modelDir: path, plan: TrainPlanSchema }) }),
+  /** LR-finder sweep for a spec (no run folder); streams `event` notifications, then → LrFindResult. `stop` cancels it. */
+  z.object({ id: requestId, method: z.literal('lrFind'), params: z.object({ spec: TrainSpecSchema }) }),
   /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */
   z.object({ id: requestId, method: z.literal('stop'), params: z.object({}) }),
   /** The model catalog, with what is already in the cache. → CatalogItem[] */
@@ -93,6 +95,7 @@ export const TrainerResultSchemas = {
   sweep: z.object({ dir: path, cancelled: z.boolean() }),
   resumeSweep: z.object({ dir: path, cancelled: z.boolean() }),
   runCosts: z.object({ trainableParams: z.number().int().min(0), totalParams: z.number().int().min(0), modelBytes: z.number().int().min(0), inference: InferenceTimingSchema }),
+  lrFind: LrFindResultSchema,
   stop: z.object({ stopping: z.boolean() }),
   classify: z.array(ClassificationSchema).max(1000),
   catalog: z.array(CatalogItemSchema).max(10_000),
@@ -131,6 +134,7 @@ export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   sweep: null,
   resumeSweep: null,
   runCosts: 120_000,
+  lrFind: null, // about 100 batches, after decoding and feature extraction; the user cancels
   stop: 15_000,
   classify: 120_000,
   catalog: 60_000,
