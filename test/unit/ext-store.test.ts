@@ -3,7 +3,8 @@
 // reopened dashboard gets in full.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HostStore, type Section } from '../../src/extension/state/store';
+import { HostStore } from '../../src/extension/state/store';
+import type { Section } from '../../src/extension/state/dashboardView';
 import { withLayers } from '../../src/extension/state/freezePlan';
 import type { RunResult, TrainEvent } from '../../src/shared/events';
 import type { HealthReport } from '../../src/shared/health';

@@ -2,7 +2,7 @@
 // interval (8 per second by default). A burst of batch events or plan toggles
 // then costs the page one render, and the host's event loop stays free.
 import type { BatchPoint, EpochPoint } from '../../shared/protocol/webview';
-import type { Section } from './store';
+import type { Section } from './dashboardView';
 
 export interface Pending {
   sections: Set<Section>;

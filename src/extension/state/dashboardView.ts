@@ -1,14 +1,36 @@
 // The dashboard's view of the host store, one section at a time: patches
 // send only what changed, so each section is built on demand. Paths stay on
 // the host; the page gets names, counts and host-issued ids.
-import type { DashboardState, DatasetView, ResultsView } from '../../shared/protocol/webview';
+import type { DashboardState, DatasetView, Hyperparameters, ResultsView, RunView } from '../../shared/protocol/webview';
+import type { RunResult } from '../../shared/events';
+import type { ModelSummary } from '../../shared/summary';
 import * as path from 'node:path';
-import { suggestionView } from './suggestions';
-import { planView } from './freezePlan';
+import { suggestionView, type Suggestion } from './suggestions';
+import { planView, type FreezePlan, type PlanModel } from './freezePlan';
+import type { FileRegistry } from './fileRegistry';
 import { modelCardText } from '../../shared/modelCard';
-import type { HostStore, Section } from './store';
 
-function resultsView(store: HostStore): ResultsView | null {
+export type Section = keyof DashboardState;
+
+/**
+ * What the views read from the host's store. Declared here, not imported from
+ * store.ts, so the store and its views do not import each other; HostStore
+ * has every one of these.
+ */
+interface StoreState {
+  readonly trusted: boolean;
+  readonly model: { summary: ModelSummary; planModel: PlanModel; note: string | null } | null;
+  readonly plan: FreezePlan | null;
+  readonly hyper: Hyperparameters;
+  readonly dataset: { dir: string; view: Omit<DatasetView, 'skippedFiles'> } | null;
+  readonly suggestion: Suggestion | null;
+  readonly run: RunView;
+  readonly result: RunResult | null;
+  readonly files: FileRegistry;
+  readonly numClasses: number | null;
+}
+
+function resultsView(store: StoreState): ResultsView | null {
   const r = store.result;
   if (!r) return null;
   return {
@@ -26,7 +48,7 @@ function resultsView(store: HostStore): ResultsView | null {
 /** Files the page may list with a link: the first ones the scan could not use. */
 const MAX_SKIPPED_LINKS = 200;
 
-function datasetView(store: HostStore): DatasetView | null {
+function datasetView(store: StoreState): DatasetView | null {
   const d = store.dataset;
   if (!d) return null;
   const skipped = d.view.health?.skipped ?? [];
@@ -39,7 +61,7 @@ function datasetView(store: HostStore): DatasetView | null {
   return { ...d.view, skippedFiles };
 }
 
-export function buildSection(store: HostStore, key: Section): DashboardState[Section] {
+export function buildSection(store: StoreState, key: Section): DashboardState[Section] {
   const m = store.model;
   const plan = store.plan;
   switch (key) {

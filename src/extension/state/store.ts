@@ -19,11 +19,9 @@ import { DEFAULT_HYPER, IDLE_RUN } from './defaults';
 import { RunMachine } from './runMachine';
 import { PlanModel, initialPlan, type FreezePlan } from './freezePlan';
 import { FileRegistry } from './fileRegistry';
-import { buildSection } from './dashboardView';
+import { buildSection, type Section } from './dashboardView';
 import { outcomeLine, outcomeOf, unsavedOutcome, type RunOutcome } from '../../shared/runOutcome';
 import { splitSuggestion, type HyperKey, type Suggestion } from './suggestions';
-
-export type Section = keyof DashboardState;
 
 export interface StoreListener {
   /** Sections of the dashboard state that changed. */
