@@ -5,15 +5,8 @@
 // the user never asked for).
 import * as vscode from 'vscode';
 import { OUTCOME_FILE, isFolderOfRun, unsavedOutcome } from '../../shared/runOutcome';
+import { exists } from './runsIndex';
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Records "stopped" in the folder of the run started at `since`, unless the trainer already recorded how it ended. */
 export async function recordForcedStop(runsDir: vscode.Uri, since: number, name: string | undefined, epochs: number): Promise<void> {

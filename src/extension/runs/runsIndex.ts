@@ -8,7 +8,8 @@ const decoder = new TextDecoder();
 /** A metrics file bigger than this is not a metrics file we wrote. */
 const MAX_METRICS_BYTES = 16 * 1024 * 1024;
 
-async function exists(uri: vscode.Uri): Promise<boolean> {
+/** Whether `uri` exists, through workspace.fs (so it holds under Remote-SSH, WSL and containers). */
+export async function exists(uri: vscode.Uri): Promise<boolean> {
   try {
     await vscode.workspace.fs.stat(uri);
     return true;
