@@ -13,6 +13,7 @@ import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
 import { sweep } from './sweepRuns';
 import { runCosts } from '../engine/sweep/measure';
+import { selectBackend } from '../engine/backend/select';
 
 /** The abort controllers of running trainings; `stop` and disconnect fire them. */
 const running = new Set<AbortController>();
@@ -65,6 +66,8 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
       }
     }
     case 'runCosts':
+      // Timed on the backend a run would use, as a sweep times its members.
+      await selectBackend({ requested: request.params.backend });
       return runCosts(request.params.modelDir, request.params.plan);
     case 'stop':
       return { stopping: abortAll() };

@@ -7,6 +7,7 @@ import type { RunInfo } from '../runs/runInfo';
 import type { RunsNode } from '../views/runsTree';
 import { isSweep, type SweepInfo } from '../runs/sweepInfo';
 import { requireTrust } from '../trust';
+import { backendSetting } from '../settings';
 import { ComparePanel } from '../compare/comparePanel';
 import type { Built } from '../compare/compareModel';
 import { loadRuns, loadSweep } from '../compare/compareData';
@@ -47,7 +48,7 @@ export function registerExperiments(context: vscode.ExtensionContext, app: App):
       void vscode.window.showInformationMessage('Finetune: choose two or more runs to compare.');
       return;
     }
-    show(await loadRuns(runs.map((r) => r.dir), (modelDir, plan) => app.utility.request('runCosts', { modelDir, plan })));
+    show(await loadRuns(runs.map((r) => r.dir), (modelDir, plan) => app.utility.request('runCosts', { modelDir, plan, backend: backendSetting() })));
   };
 
   const table: Record<string, (...args: never[]) => unknown> = {
