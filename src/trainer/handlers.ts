@@ -16,6 +16,7 @@ import { runCosts } from '../engine/sweep/measure';
 import { runWithOutcome } from './runOutcome';
 import { abortAll, running } from './aborts';
 import { runLrFind } from '../engine/lrFind';
+import { selectBackend } from '../engine/backend/select';
 
 
 export async function handle(request: TrainerRequest, emit: (event: TrainEvent) => void, emitSweep: (event: SweepEvent) => void = () => undefined): Promise<ResultOf<TrainerMethod>> {
@@ -51,6 +52,8 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
       }
     }
     case 'runCosts':
+      // Timed on the backend a run would use, as a sweep times its members.
+      await selectBackend({ requested: request.params.backend });
       return runCosts(request.params.modelDir, request.params.plan);
     case 'lrFind': {
       const controller = new AbortController();

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { tf } from '../../src/engine/tf';
 import { runTraining } from '../../src/engine/runTraining';
 import { resumeSweep, runSweep, type SweepRequest } from '../../src/engine/sweep/runSweep';
+import { runCosts } from '../../src/engine/sweep/measure';
 import { SweepFileSchema, type SweepEvent } from '../../src/shared/sweep';
 import { cpuBackend, PX, tempDir, writeBaseModel, writeDataset } from './run-fixtures';
 
@@ -96,6 +97,9 @@ test('a member fed by the shared pass ends exactly like the same run alone; size
   const bytes = readdirSync(modelDirOf).reduce((n, f) => n + statSync(join(modelDirOf, f)).size, 0);
   assert.equal(member.result!.modelBytes, bytes);
   assert.ok(member.result!.inference.batch1Ms > 0 && member.result!.inference.batch32Ms > 0);
+  // Compare Runs measures any saved model the same way: the run's plan event and runCosts agree.
+  const costs = await runCosts(modelDirOf, 'head');
+  assert.deepEqual([costs.trainableParams, costs.totalParams, costs.modelBytes], [member.result!.trainableParams, member.result!.totalParams, bytes]);
   assert.ok(member.result!.trainingMs > 0 && member.result!.extractionMs > 0);
 });
 

@@ -131,9 +131,11 @@ async function execute(sweep: SweepDir, initial: SweepFile, env: Env, dataset: D
   const emit = options.onEvent;
   const todo = record.members.filter((m) => m.status !== 'done');
   emit({ type: 'sweepStart', dir: sweep.dir, members: record.members.length, todo: todo.length, candidates: new Set(record.members.map((m) => m.candidate)).size });
-  const bank = todo.length ? await sharedPass(sweep, record, env, dataset, todo, options) : null;
+  let bank: Awaited<ReturnType<typeof sharedPass>> = null;
   let cancelled = false;
   try {
+    // Cancelled during the pass, nothing has run: the sweep resumes from its first member.
+    bank = todo.length ? await sharedPass(sweep, record, env, dataset, todo, options) : null;
     if (bank) record = sweep.save({ ...record, sharedPass: { images: bank.bank.images, outputs: bank.outputs, ms: bank.bank.ms } });
     const times: number[] = [];
     for (const [i, member] of todo.entries()) {

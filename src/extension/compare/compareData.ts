@@ -38,25 +38,31 @@ export async function loadSweep(dir: string): Promise<Built> {
   return sweepState(title, parsed.data, (n) => metrics.get(n) ?? '', (n) => vscode.Uri.joinPath(runs, n).fsPath);
 }
 
+/** A saved model's costs, or null when they cannot be measured (the caller logs why). */
 export type CostsOf = (modelDir: string, plan: TrainPlan) => Promise<RunFacts['costs']>;
 
-/** Chosen runs' comparison; a run without a saved model has no costs (null), not an error. */
+/**
+ * Chosen runs' comparison; a run without a saved model has no costs (null),
+ * not an error. Costs are asked for one run at a time: each request times
+ * inference in the one utility trainer, and two at once would time each other.
+ */
 export async function loadRuns(dirs: string[], costsOf: CostsOf): Promise<Built> {
-  const facts = await Promise.all(
-    dirs.map(async (dir): Promise<RunFacts> => {
-      const root = vscode.Uri.file(dir);
-      let spec: Record<string, unknown> = {};
-      try {
-        spec = JSON.parse(await readText(vscode.Uri.joinPath(root, 'spec.json'))) as Record<string, unknown>;
-      } catch {
-        // shown with empty settings; the run's curve may still be there
-      }
-      const plan = TrainPlanSchema.safeParse(spec.train ?? 'head');
-      const modelDir = vscode.Uri.joinPath(root, 'model');
-      const hasModel = (await readText(vscode.Uri.joinPath(modelDir, 'model.json'))) !== '';
-      const costs = hasModel && plan.success ? await costsOf(modelDir.fsPath, plan.data).catch(() => null) : null;
-      return { dir, name: dir.split(/[\\/]/).pop() ?? dir, spec, metrics: await readText(vscode.Uri.joinPath(root, 'metrics.jsonl')), costs };
-    }),
-  );
+  const facts: RunFacts[] = [];
+  for (const dir of dirs) facts.push(await runFacts(dir, costsOf));
   return runsState(facts);
+}
+
+async function runFacts(dir: string, costsOf: CostsOf): Promise<RunFacts> {
+  const root = vscode.Uri.file(dir);
+  let spec: Record<string, unknown> = {};
+  try {
+    spec = JSON.parse(await readText(vscode.Uri.joinPath(root, 'spec.json'))) as Record<string, unknown>;
+  } catch {
+    // shown with empty settings; the run's curve may still be there
+  }
+  const plan = TrainPlanSchema.safeParse(spec.train ?? 'head');
+  const modelDir = vscode.Uri.joinPath(root, 'model');
+  const hasModel = (await readText(vscode.Uri.joinPath(modelDir, 'model.json'))) !== '';
+  const costs = hasModel && plan.success ? await costsOf(modelDir.fsPath, plan.data) : null;
+  return { dir, name: dir.split(/[\\/]/).pop() ?? dir, spec, metrics: await readText(vscode.Uri.joinPath(root, 'metrics.jsonl')), costs };
 }

@@ -4,9 +4,11 @@
 import * as vscode from 'vscode';
 import type { App } from '../app';
 import type { RunInfo } from '../runs/runInfo';
+import type { TrainPlan } from '../../shared/trainSpec';
 import type { RunsNode } from '../views/runsTree';
 import { isSweep, type SweepInfo } from '../runs/sweepInfo';
 import { requireTrust } from '../trust';
+import { backendSetting } from '../settings';
 import { ComparePanel } from '../compare/comparePanel';
 import type { Built } from '../compare/compareModel';
 import { loadRuns, loadSweep } from '../compare/compareData';
@@ -47,7 +49,12 @@ export function registerExperiments(context: vscode.ExtensionContext, app: App):
       void vscode.window.showInformationMessage('Finetune: choose two or more runs to compare.');
       return;
     }
-    show(await loadRuns(runs.map((r) => r.dir), (modelDir, plan) => app.utility.request('runCosts', { modelDir, plan })));
+    const costsOf = (modelDir: string, plan: TrainPlan) =>
+      app.utility.request('runCosts', { modelDir, plan, backend: backendSetting() }).catch((error: unknown) => {
+        log(`compare: no costs for ${modelDir}: ${error instanceof Error ? error.message : String(error)}`);
+        return null;
+      });
+    show(await loadRuns(runs.map((r) => r.dir), costsOf));
   };
 
   const table: Record<string, (...args: never[]) => unknown> = {

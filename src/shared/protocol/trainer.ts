@@ -5,7 +5,7 @@
 // runs, the trainer also sends `event` notifications for it. Both sides
 // validate everything they receive with the schemas below.
 import { z } from 'zod';
-import { TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
+import { BackendNameSchema, TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
 import { InferenceTimingSchema, SweepFileSchema } from '../sweep';
 import { HealthReportSchema, LrFindResultSchema, ModelSummarySchema, RunResultSchema, SweepEventSchema, TrainEventSchema, text } from './schemas';
 
@@ -61,8 +61,8 @@ export const TrainerRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: requestId, method: z.literal('sweep'), params: SweepRequestSchema }),
   /** Continue a sweep from its sweep.json (finished members skipped, the interrupted one resumed); streams like `sweep`. */
   z.object({ id: requestId, method: z.literal('resumeSweep'), params: z.object({ dir: path }) }),
-  /** What a saved model costs: parameters (trainable under `plan`), bytes on disk, inference time per image. */
-  z.object({ id: requestId, method: z.literal('runCosts'), params: z.object({ modelDir: path, plan: TrainPlanSchema }) }),
+  /** What a saved model costs: parameters (trainable under `plan`), bytes on disk, inference time per image on `backend` (auto when absent). */
+  z.object({ id: requestId, method: z.literal('runCosts'), params: z.object({ modelDir: path, plan: TrainPlanSchema, backend: BackendNameSchema.optional() }) }),
   /** LR-finder sweep for a spec (no run folder); streams `event` notifications, then → LrFindResult. `stop` cancels it. */
   z.object({ id: requestId, method: z.literal('lrFind'), params: z.object({ spec: TrainSpecSchema }) }),
   /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */

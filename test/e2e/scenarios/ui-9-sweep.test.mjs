@@ -2,20 +2,23 @@
 // the preset grid (auto cuts × head only × 1 seed) → every candidate is an
 // ordinary run in the sweep folder → the comparison view opens with one point
 // per candidate and the Pareto front → clicking a point opens its run: the
-// Layers view cuts where it did and the dashboard shows its history.
+// Layers view cuts where it did and the dashboard shows its history. Then, in
+// the Runs view, the sweep's runs are grouped under it with its best figure,
+// and two of them selected compare with their differing settings marked.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, scenario, screenshot, session, treeRows, viewPane } from '../harness.mjs';
-import { dashboard, focusWorkbench, readyDashboard, runCommandSoon, setField } from './ui-helpers.mjs';
+import { chooseFromContextMenu, dashboard, focusWorkbench, readyDashboard, runCommandSoon, setField } from './ui-helpers.mjs';
 
 /** The comparison page (a playwright Frame), found by its content as the dashboard helper finds its own. */
-async function comparePage(page, { timeout = 600_000 } = {}) {
+async function comparePage(page, { timeout = 600_000, points } = {}) {
   const deadline = Date.now() + timeout;
+  const ready = points === undefined ? '#scatter[data-points]' : `#scatter[data-points="${points}"]`;
   for (;;) {
     for (const frame of page.frames()) {
       if (frame.isDetached()) continue;
-      const found = await frame.locator('body[data-ready="true"] #scatter[data-points]').count().catch(() => 0);
+      const found = await frame.locator(`body[data-ready="true"] ${ready}`).count().catch(() => 0);
       if (found > 0) return frame;
     }
     if (Date.now() > deadline) throw new Error('the comparison view did not open');
@@ -80,4 +83,30 @@ describe('ui: sweep and compare', () => {
     await runCommandSoon(page, 'Finetune: Open Demo Model');
     await treeRows(pane, '✂ cut').filter({ hasText: /dense1\s*\[/ }).waitFor({ timeout: 60_000 });
   }, { timeout: 900_000 });
+
+  scenario('the Runs view groups the sweep with its best figure; two selected runs compare with their settings diff', async ({ page }) => {
+    await focusWorkbench(page);
+    await runCommandSoon(page, 'Finetune: Focus on Runs View');
+    const pane = await viewPane(page, 'Runs');
+    const sweepRow = treeRows(pane, 'sweep-dataset').first();
+    await sweepRow.waitFor({ timeout: 30_000 });
+    assert.match((await sweepRow.textContent()) ?? '', /sweep · completed · 3 candidates · best \d+\.\d% \(c2: flatten · head\)/);
+    if ((await sweepRow.getAttribute('aria-expanded')) !== 'true') await sweepRow.locator('.monaco-tl-twistie').click();
+    const first = treeRows(pane, 'c1-s42').first();
+    const second = treeRows(pane, 'c2-s42').first();
+    await first.click();
+    await second.click({ modifiers: ['Control'] });
+    await second.click({ button: 'right' });
+    await chooseFromContextMenu(page, 'Compare Runs');
+    const compare = await comparePage(page, { timeout: 120_000, points: 2 });
+    assert.equal(await compare.locator('#results-table tbody tr').count(), 2);
+    assert.equal(await compare.locator('#config-table tr.differs[data-key="cut"]').count(), 1, 'the cuts differ');
+    assert.equal(await compare.locator('#config-table tr.differs[data-key="optimizer"]').count(), 0, 'the optimizer does not');
+    // Costs of runs outside a sweep's record are measured on their saved models.
+    await compare.locator('#axis').selectOption('modelBytes');
+    await compare.locator('#scatter[data-axis="modelBytes"][data-points="2"]').waitFor({ state: 'attached' });
+    await screenshot(page, 'ui-9-compare-runs');
+    await focusWorkbench(page);
+    await runCommandSoon(page, 'View: Close Editor');
+  }, { timeout: 300_000 });
 });
