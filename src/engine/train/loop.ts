@@ -1,11 +1,11 @@
 import { tf } from '../tf';
 import type { Rng } from '../util/rng';
 import type { BatchLogs, Callback, EpochLogs, GradientStep, LoopControl, StopReason, WeightGradient } from './callbacks';
-import { accuracy, crossEntropy } from './loss';
 import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
 import { evaluateLoss, runPrefix } from './evaluate';
 import { NonFiniteLossError } from './errors';
+import { batchGradients } from './microBatch';
 
 export interface LabelledSource {
   x: TensorSource;
@@ -35,6 +35,8 @@ export interface FitOptions {
   train: LabelledSource;
   validation: LabelledSource;
   batchSize: number;
+  /** Examples per gradient pass when a batch does not fit in memory at once (microBatch.ts); default: the whole batch. */
+  microBatchSize?: number;
   /** Epoch numbers of this call, from 1; a later phase starts where the one before ended. */
   firstEpoch: number;
   lastEpoch: number;
@@ -181,14 +183,7 @@ function trainStep(
     if (transform) pixels[0] = transform(pixels[0], rng);
     const xs = options.prefix ? runPrefix(options.prefix, pixels) : pixels;
     const labels = tf.tensor1d(indices.map((i) => train.y[i]), 'int32');
-    let acc: tf.Scalar | undefined;
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { value, grads } = tf.variableGrads(() => {
-      const probs = model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor;
-      // Kept past variableGrads' own tidy so the accuracy can be read below.
-      acc = tf.keep(accuracy(probs, labels));
-      return crossEntropy(probs, labels, classWeights);
-    }, vars);
+    const { loss: value, accuracy: acc, grads } = batchGradients(model, xs, labels, classWeights, options.microBatchSize ?? indices.length);
     const loss = value.dataSync()[0];
     // Stop before a non-finite loss reaches any callback, metric line, checkpoint or weight.
     if (!Number.isFinite(loss)) throw new NonFiniteLossError(at.epoch, at.batch, loss);
@@ -199,9 +194,7 @@ function trainStep(
       for (const w of model.trainableWeights) if (g.names.has(w.name)) share[w.name] = grads[w.name];
       if (Object.keys(share).length > 0) g.optimizer.applyGradients(share);
     }
-    const result: [number, number] = [loss, acc!.dataSync()[0]];
-    acc!.dispose();
-    return result;
+    return [loss, acc.dataSync()[0]];
   });
 }
 
