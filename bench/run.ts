@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { availableParallelism } from 'node:os';
 import { demoSpec } from '../src/engine/demo';
 import { fixtureDir } from '../test/helpers/nsfwjsFixtures';
 import { generateImageSet } from './imageSet';
@@ -84,7 +85,7 @@ async function main() {
   }
 
   if (wants('peer') && !values['skip-peer']) {
-    const peer = runPytorchPeer(quick ? 1 : 3);
+    const peer = runPytorchPeer(quick ? 1 : 3, availableParallelism());
     figures.pytorch = peer;
     if ('skipped' in peer) {
       rows.push({ name: 'PyTorch peer', value: NaN, unit: '', note: peer.skipped });

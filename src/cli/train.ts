@@ -10,7 +10,7 @@ import { resolveModelArg } from './modelArg';
 
 export const TRAIN_USAGE = `finetune train --model DIR|ID|URL --data DIR [--cut LAYER] [--train head|top:K|all|fine-tune|gradual|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
-  [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--runs DIR] [--name NAME] [--json]
+  [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--threads N] [--runs DIR] [--name NAME] [--json]
 finetune train --resume RUNDIR [--json]`;
 
 export async function trainCommand(args: string[]): Promise<number> {
@@ -30,6 +30,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     'class-weights': { type: 'string' },
     augment: { type: 'boolean' },
     backend: { type: 'string' },
+    threads: { type: 'string' },
     runs: { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean' },
@@ -63,6 +64,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     classWeights: values['class-weights'] as TrainSpecInput['classWeights'],
     augment: values.augment,
     backend: parseBackend(values.backend),
+    threads: optionalNumber(values.threads, '--threads'),
     name: values.name,
   };
   const result = await trainWithCli((o) => runTraining(spec, o), { json: values.json === true });
