@@ -35,6 +35,9 @@ export class EventPrinter {
         return this.batch(e);
       case 'epoch':
         return this.epoch(e);
+      case 'frozen':
+        if (e.changed.length > 0) return this.line(`warning: frozen layers changed during training: ${e.changed.join(', ')}`);
+        return e.verified.length > 0 ? this.line(`Frozen layers verified unchanged (sha256 before and after): ${e.verified.length}`) : undefined;
       case 'done':
         return this.stopBar();
       case 'error':

@@ -7,7 +7,7 @@
 import { basename, join } from 'node:path';
 import { readFileSync, rmSync } from 'node:fs';
 import type { RunResult, TrainEvent } from '../shared/events';
-import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../shared/trainSpec';
+import type { TrainSpec, TrainSpecInput } from '../shared/trainSpec';
 import { tf } from './tf';
 import { selectBackend } from './backend/select';
 import { augmentBatch } from './data/augment';
@@ -17,12 +17,13 @@ import { restoreWeights } from './run/checkpoint';
 import { TrainSetupError, errorLine, explainHeapFailure } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
+import { frozenChecksums, verifyFrozen } from './train/frozenCheck';
 import type { Callback } from './train/callbacks';
 import { finalEvaluation } from './train/finalEvaluation';
 import { disposeResume, runResult } from './train/runResult';
 import { Owner } from './pipeline/owner';
 import { readResumePoint } from './pipeline/resume';
-import { loadInputs, setUpRun } from './pipeline/setup';
+import { loadInputs, parseSpec, setUpRun } from './pipeline/setup';
 
 export interface RunTrainingOptions {
   onEvent: (event: TrainEvent) => void;
@@ -75,13 +76,6 @@ async function reportingErrors(options: RunTrainingOptions, body: () => Promise<
   }
 }
 
-function parseSpec(input: TrainSpecInput): TrainSpec {
-  const parsed = TrainSpecSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new TrainSetupError(`invalid training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
-}
-
 async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: RunDir): Promise<RunResult> {
   const emit = options.onEvent;
   const log = (message: string, level: 'info' | 'warn' = 'info') => emit({ type: 'log', level, message });
@@ -95,6 +89,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
     owner.own(runDir.cacheDir, (dir) => rmSync(dir, { recursive: true, force: true }));
     const inputs = await loadInputs(spec, setup, { cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, signal: options.signal, emit }, owner);
     if (resume) restoreWeights(model.trained, resume.checkpoint, join(runDir.checkpointsDir, 'last'));
+    const frozenSums = frozenChecksums(model.frozenLayers());
     const outcome = await runPhases({
       spec: { ...spec, earlyStoppingPatience: budget.earlyStoppingPatience },
       phases: model.phases,
@@ -113,6 +108,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
       checkpoints: { dir: runDir.checkpointsDir, specHash: runDir.specHash(), onWritten: options.onCheckpoint },
       resume: resume && { checkpoint: resume.checkpoint, bestWeights: resume.bestWeights },
     });
+    emit({ type: 'frozen', ...verifyFrozen(frozenSums, model.frozenLayers()) });
     if (outcome.stopReason === 'cancelled') log('Cancelled at a batch boundary; saving the model as it is', 'warn');
     const evaluation = finalEvaluation(model.trained, model.batchPrefix, inputs.validation, dataset.classes, spec.batchSize);
     await model.save(runDir.modelDir, dataset.classes, pre);

@@ -38,7 +38,7 @@ export interface RunResult {
   confusion: ConfusionMatrix;
   perClass: ClassMetrics[];
   /** Why the run ended. */
-  stopReason: 'completed' | 'earlyStopping' | 'cancelled' | 'diverged';
+  stopReason: 'completed' | 'earlyStopping' | 'cancelled' | 'diverged' | 'finished';
 }
 
 /** One trainable layer's learning signal over one epoch (means over the epoch's batches). */
@@ -69,6 +69,8 @@ export type TrainEvent =
    * layer group's (base × its multiplier); `layers` the per-layer learning signal.
    */
   | { type: 'epoch'; epoch: number; epochs: number; loss: number; accuracy: number; valLoss: number; valAccuracy: number; lr: number; lrs?: number[]; layers?: LayerSignal[]; elapsedMs: number; etaMs: number }
+  /** After training: frozen layers whose weights' sha256 matched before and after, and any that changed (a bug). */
+  | { type: 'frozen'; verified: string[]; changed: string[] }
   /** The run ended and the model was saved. */
   | { type: 'done'; result: RunResult }
   /** The run failed; `message` is one line. */

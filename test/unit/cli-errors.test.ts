@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/engine/tf';
 import { tempDir, writeBaseModel, writeDataset } from './run-fixtures';
@@ -76,4 +76,20 @@ test('train --json ends with a JSON line; summary and classify --json parse', ()
   assert.equal(c.code, 0, c.stderr.join('\n'));
   const classified = JSON.parse(c.stdout.trim().split('\n').pop()!);
   assert.equal(classified[0].top.length, 2);
+});
+
+test('lr-find: bad flags are one-line errors; --json prints the series and --out writes the same', () => {
+  assertOneLineError(cli('lr-find', '--model', modelDir), /--data is required/);
+  assertOneLineError(cli('lr-find', '--model', modelDir, '--data', dataDir, '--batches', '2'), /--batches 2: expected a whole number from 5 to 10000/);
+  assertOneLineError(cli('lr-find', '--model', modelDir, '--data', dataDir, '--train', 'top:x'), /expected top:K/);
+  const out = join(tempDir('cli-lrfind'), 'sweep.json');
+  const r = cli('lr-find', '--model', modelDir, '--data', dataDir, '--batch', '4', '--batches', '20', '--backend', 'cpu', '--json', '--out', out);
+  assert.equal(r.code, 0, r.stderr.join('\n'));
+  const lines = r.stdout.trim().split('\n');
+  const series = JSON.parse(lines[lines.length - 1]);
+  assert.ok(series.points.length > 0 && series.points.length <= 20);
+  assert.ok(series.points.every((p: { lr: number; loss: number; smoothedLoss: number }) => p.lr > 0 && Number.isFinite(p.loss) && Number.isFinite(p.smoothedLoss)));
+  assert.ok(['diverged', 'completed'].includes(series.end));
+  assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), series);
+  assert.ok(r.stderr.some((l) => /^LR finder: \d+ batches from 1\.0e-7/.test(l)), 'the summary goes to stderr under --json');
 });

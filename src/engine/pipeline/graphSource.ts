@@ -48,6 +48,8 @@ export async function openGraphModel(spec: TrainSpec, fromScratch: boolean): Pro
         trained: model,
         extractor,
         phases: [{ name: 'head', trainable, epochs, learningRate: spec.learningRate }],
+        // The frozen part is a Graph model, which has no training path at all.
+        frozenLayers: () => [],
         freeze,
         save: (dir, labels, pre) => saveGraphFineTune(model, { dir: spec.modelDir, cut: extractor.cut }, dir, labels, pre),
       };

@@ -12,6 +12,7 @@ import { catalogCut } from '../sources/catalogDefaults';
 import { saveModelDir } from '../run/saveModel';
 import { reinitializeWeights } from '../train/reinit';
 import { planPhases } from '../train/phasePlan';
+import { leafLayers } from '../model/graph';
 import type { ModelSource, PrepareContext, TrainingModel } from './source';
 
 /** Opens `modelDir` with `load` (the TF.js loader by default; an importer returns a Layers model the same way). */
@@ -60,6 +61,7 @@ function prepare(base: tf.LayersModel, modelDir: string, context: PrepareContext
     extractor: useCache ? layersExtractor(prefix) : undefined,
     batchPrefix: useCache ? undefined : prefix,
     phases,
+    frozenLayers: () => leafLayers(model).map((l) => l.layer).filter((l) => l.weights.length > 0 && !finalTrainable.has(l.name)).map((l) => ({ name: l.name, weights: l.weights })),
     freeze,
     save: (dir, labels, pre) => saveModelDir(model, dir, labels, pre),
   };

@@ -5,7 +5,7 @@
 // Owner at once, so the caller's one `finally` frees it.
 import type { BackendReport, TrainEvent } from '../../shared/events';
 import type { Preprocessing } from '../../shared/preprocessing';
-import type { TrainSpec } from '../../shared/trainSpec';
+import { TrainSpecSchema, type TrainSpec, type TrainSpecInput } from '../../shared/trainSpec';
 import { tf } from '../tf';
 import { selectBackend } from '../backend/select';
 import { catalogEntryForDir } from '../sources/catalogDefaults';
@@ -19,6 +19,14 @@ import type { Owner } from './owner';
 import { openModelSource } from './sources';
 import { extractorOnThreads } from '../parallel/extractPool';
 import type { TrainingModel } from './source';
+
+/** The spec with defaults applied, or a one-line error naming the first bad field. */
+export function parseSpec(input: TrainSpecInput): TrainSpec {
+  const parsed = TrainSpecSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new TrainSetupError(`invalid training spec: ${issue.path.join('.') || 'spec'}: ${issue.message}`);
+}
 
 export interface SetupOptions {
   emit: (event: TrainEvent) => void;

@@ -9,6 +9,7 @@ import type { TrainSpec } from '../../shared/trainSpec';
 import type { tf } from '../tf';
 import type { FeatureExtractor } from '../model/extractor';
 import type { Phase } from '../train/phases';
+import type { FrozenLayer } from '../train/frozenCheck';
 
 export type PlanFacts = Omit<Extract<TrainEvent, { type: 'plan' }>, 'type' | 'featureCache'>;
 
@@ -23,6 +24,8 @@ export interface TrainingModel {
   /** The frozen front run on every batch instead (augmentation, `featureCache: off`); only a Layers prefix can. */
   batchPrefix?: tf.LayersModel;
   phases: Phase[];
+  /** Layers that train in no phase, whose weights must come out of the run bit for bit as they went in. */
+  frozenLayers(): FrozenLayer[];
   /** Sets which layers train (and pins BatchNormalization) before each phase. */
   freeze(trainable: Set<string>): void;
   /** Writes the fine-tuned model folder (atomically). */

@@ -2,8 +2,12 @@ import { tf } from '../tf';
 import type { LayerSignal } from '../../shared/events';
 import { weightsInStableOrder } from '../model/graph';
 
-/** Why a callback ends training early. `diverged`: the LR finder's expected end. */
-export type StopReason = 'earlyStopping' | 'diverged';
+/**
+ * Why a callback ends training early. `diverged`: the loss blew up (the LR
+ * finder's expected end); `finished`: the callback's work is done (the
+ * finder's batch budget is spent).
+ */
+export type StopReason = 'earlyStopping' | 'diverged' | 'finished';
 
 /** Where the loop is when a batch starts. Epochs count from 1, batches from 1 within the epoch. */
 export interface BatchInfo {

@@ -88,7 +88,7 @@ export const RunResultSchema = z.object({
   valLoss: metric(), // NaN when a run diverged
   confusion: ConfusionMatrixSchema,
   perClass: list(z.object({ label: text(1024), precision: num(), recall: num(), f1: num(), support: count() }), 10_000),
-  stopReason: z.enum(['completed', 'earlyStopping', 'cancelled', 'diverged']),
+  stopReason: z.enum(['completed', 'earlyStopping', 'cancelled', 'diverged', 'finished']),
 });
 
 
@@ -131,6 +131,7 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     elapsedMs: metric(),
     etaMs: metric(),
   }),
+  z.object({ type: z.literal('frozen'), verified: list(text(1024)), changed: list(text(1024)) }),
   z.object({ type: z.literal('done'), result: RunResultSchema }),
   z.object({ type: z.literal('error'), message: text() }),
 ]);

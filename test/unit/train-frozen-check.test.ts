@@ -1,0 +1,45 @@
+// Frozen layers verified by checksum: the sums catch a one-bit change, and a
+// real run reports every frozen layer verified and none changed.
+import { before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { tf } from '../../src/engine/tf';
+import { frozenChecksums, verifyFrozen } from '../../src/engine/train/frozenCheck';
+import { runTraining } from '../../src/engine/runTraining';
+import type { TrainEvent } from '../../src/shared/events';
+import { cpuBackend, PRE, tempDir, writeBaseModel, writeDataset } from './run-fixtures';
+import { tinyNet } from './train-fixtures';
+
+before(async () => {
+  await tf.setBackend('cpu');
+});
+
+test('the checksums catch a change of one bit in one weight, and only in that layer', () => {
+  const net = tinyNet(1);
+  const layers = net.full.layers.filter((l) => l.weights.length > 0).map((l) => ({ name: l.name, weights: l.weights }));
+  const sums = frozenChecksums(layers);
+  assert.deepEqual(verifyFrozen(sums, layers), { verified: ['conv1', 'conv2', 'ft_head_dense'], changed: [] });
+  const bias = net.full.getLayer('conv2').weights[1];
+  const values = bias.read().dataSync().slice() as Float32Array;
+  new Uint32Array(values.buffer)[0] ^= 1; // the lowest mantissa bit
+  bias.write(tf.tensor(values, bias.shape as number[]));
+  assert.deepEqual(verifyFrozen(sums, layers), { verified: ['conv1', 'ft_head_dense'], changed: ['conv2'] });
+});
+
+test('a run verifies that every layer that trains in no phase came out bit-identical', async () => {
+  const modelDir = await writeBaseModel(join(tempDir('frozen-model'), 'base'));
+  const dataDir = await writeDataset(join(tempDir('frozen-data'), 'bands'));
+  const events: TrainEvent[] = [];
+  await runTraining(
+    { modelDir, dataDir, runsDir: tempDir('frozen-runs'), preprocessing: PRE, train: 'top:1', epochs: 2, batchSize: 8, learningRate: 0.05, validationSplit: 0.25 },
+    { onEvent: (e) => events.push(e), selectBackend: cpuBackend },
+  );
+  const plan = events.find((e) => e.type === 'plan');
+  const frozen = events.find((e) => e.type === 'frozen');
+  assert.ok(plan?.type === 'plan' && frozen?.type === 'frozen');
+  assert.deepEqual(frozen.changed, []);
+  assert.ok(frozen.verified.length > 0);
+  for (const name of frozen.verified) assert.ok(!plan.trainableLayers.includes(name), `${name} trains, so it is not frozen`);
+  const doneAt = events.findIndex((e) => e.type === 'done');
+  assert.ok(events.indexOf(frozen) < doneAt, 'verified before the run reports done');
+});
