@@ -8,6 +8,7 @@ import { requireFailureReason } from './reasons';
 import { installWasmTrainingKernels } from './wasmGradients';
 import { installWasmFastKernels } from './wasmFastKernels';
 import { installWasmCopyKernels } from './wasmCopyKernels';
+import { installWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 
 export interface SelectBackendOptions {
   /** A backend the user insisted on; if unavailable, selection fails with a clear error. */
@@ -82,6 +83,7 @@ async function tryWasm(requireFn: (id: string) => unknown): Promise<Attempt> {
     installWasmTrainingKernels();
     installWasmFastKernels();
     installWasmCopyKernels();
+    installWasmDepthwiseKernels();
     return { ok: true, package: WASM, gpu: false, notes: [] };
   } catch (e) {
     return { ok: false, reason: requireFailureReason(WASM, e), notes: [] };
