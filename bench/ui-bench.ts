@@ -42,7 +42,7 @@ async function buildHost(): Promise<string> {
   try {
     execFileSync(process.execPath, ['esbuild.mjs', '--only', 'trainer'], { stdio: 'pipe' });
   } catch (error) {
-    throw new Error(`building dist/trainer.js failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`);
+    throw new Error(`building dist/trainer.js failed: ${String((error as { stderr?: Buffer }).stderr ?? error)}`, { cause: error });
   }
   const outfile = resolve('bench/results/ui-host.cjs');
   await esbuild.build({

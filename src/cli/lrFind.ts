@@ -12,7 +12,7 @@ import { EventPrinter } from './report';
 import { resolveModelArg } from './modelArg';
 import { parseBackend } from './train';
 
-export const LR_FIND_USAGE = `finetune lr-find --model DIR|ID|URL --data DIR [--cut LAYER] [--train head|top:K|all|fine-tune|gradual|A,B]
+export const LR_FIND_USAGE = `finetune lr-find --model DIR|ID|URL --data DIR [--cut LAYER|NODE] [--train head|top:K|all|fine-tune|gradual|A,B]
   [--optimizer adam|sgd|rmsprop] [--batch N] [--batches N] [--seed N] [--backend NAME] [--out FILE] [--json]`;
 
 export async function lrFindCommand(args: string[]): Promise<number> {

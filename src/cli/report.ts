@@ -35,6 +35,9 @@ export class EventPrinter {
         return this.batch(e);
       case 'epoch':
         return this.epoch(e);
+      case 'warnings':
+        for (const w of e.items) this.line(`warning: ${w.message}${w.fix ? ` (fix: ${w.fix.label.toLowerCase()})` : ''}`);
+        return;
       case 'frozen':
         if (e.changed.length > 0) return this.line(`warning: frozen layers changed during training: ${e.changed.join(', ')}`);
         return e.verified.length > 0 ? this.line(`Frozen layers verified unchanged (sha256 before and after): ${e.verified.length}`) : undefined;

@@ -1,5 +1,5 @@
 import { loadLayersModelFromDir } from '../engine/model/load';
-import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
+import { summarizeGraphModelDir } from '../engine/model/graphModel';
 import { detectModelFormat } from '../engine/sources/resolve';
 import { resolveModelArg } from './modelArg';
 import { summarizeModel } from '../engine/model/summary';
@@ -9,19 +9,20 @@ export async function summaryCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { model: { type: 'string' }, json: { type: 'boolean' } });
   // A catalog id or model.json URL is pulled into the cache first (progress on stderr).
   const { dir } = await resolveModelArg(requireString(values.model, '--model'));
-  const summary = (await detectModelFormat(dir)) === 'graph' ? await graphSummary(dir) : await layersSummary(dir);
+  const summary = (await detectModelFormat(dir)) === 'graph' ? await summarizeGraphModelDir(dir) : await layersSummary(dir);
   if (values.json) {
     process.stdout.write(JSON.stringify({ layers: summary.layers, totalParams: summary.totalParams, trainableParams: summary.trainableParams, ...(summary.graph ? { graph: summary.graph } : {}) }) + '\n');
     return 0;
   }
+  // A Graph node's name already holds its scope.
   const rows = summary.layers.map((l) => [
-    [...l.path, l.name].join('/'),
+    summary.format === 'graph' ? l.name : [...l.path, l.name].join('/'),
     l.className,
     JSON.stringify(l.outputShape).replace(/null/g, 'None'),
     (l.trainableParams + l.nonTrainableParams).toLocaleString('en-US'),
     l.nonTrainableParams > 0 && l.trainableParams === 0 ? 'frozen' : l.trainableParams > 0 ? 'yes' : '',
   ]);
-  const header = ['Layer', 'Class', 'Output shape', 'Params', 'Trainable'];
+  const header = summary.format === 'graph' ? ['Node', 'Op', 'Output shape', 'Params', 'Trainable'] : ['Layer', 'Class', 'Output shape', 'Params', 'Trainable'];
   const widths = header.map((h, i) => Math.min(48, Math.max(h.length, ...rows.map((r) => r[i].length))));
   const fmt = (r: string[]) => r.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
   const lines = [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt)];
@@ -30,7 +31,7 @@ export async function summaryCommand(args: string[]): Promise<number> {
   if (summary.defaultCut) lines.push(`Default cut: ${summary.defaultCut}`);
   if (summary.graph) {
     const io = (t: { name: string; shape: (number | null)[]; dtype: string }) => `${t.name} ${JSON.stringify(t.shape).replace(/null/g, 'None')} ${t.dtype}`;
-    lines.push(`Graph model (frozen feature extractor; only a new head trains): ${summary.graph.nodeCount} nodes`);
+    lines.push(`Graph model (frozen feature extractor run up to the cut; only a new head trains): ${summary.graph.nodeCount} nodes, cut at any node with a 2-D or 4-D output`);
     for (const t of summary.graph.inputs) lines.push(`  input:  ${io(t)}`);
     for (const t of summary.graph.outputs) lines.push(`  output: ${io(t)}`);
   }
@@ -45,11 +46,4 @@ async function layersSummary(dir: string) {
   } finally {
     model.dispose();
   }
-}
-
-/** A Graph model is validated, probed once (to learn its output shape) and summarized as one frozen row. */
-async function graphSummary(dir: string) {
-  const extractor = await loadGraphFeatureExtractor(dir);
-  extractor.dispose();
-  return extractor.summary;
 }

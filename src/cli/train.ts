@@ -8,7 +8,7 @@ import { UsageError } from './errors';
 import { EventPrinter, printResult, resultJson } from './report';
 import { resolveModelArg } from './modelArg';
 
-export const TRAIN_USAGE = `finetune train --model DIR|ID|URL --data DIR [--cut LAYER] [--train head|top:K|all|fine-tune|gradual|A,B]
+export const TRAIN_USAGE = `finetune train --model DIR|ID|URL --data DIR [--cut LAYER|NODE] [--train head|top:K|all|fine-tune|gradual|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
   [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|wasm|cpu] [--threads N] [--runs DIR] [--name NAME] [--json]
 finetune train --resume RUNDIR [--json]`;

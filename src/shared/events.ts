@@ -1,4 +1,5 @@
 import type { HealthReport } from './health';
+import type { RunWarning } from './warnings';
 import type { BackendName } from './trainSpec';
 
 /** The backend in use and why the others were not chosen. */
@@ -60,6 +61,8 @@ export type TrainEvent =
   | { type: 'health'; report: HealthReport }
   /** The model after cut and freeze. */
   | { type: 'plan'; cut: string; trainableLayers: string[]; trainableParams: number; totalParams: number; featureCache: boolean; boundary: string[] }
+  /** Before training: the classic mistakes this run would make (shared/warnings.ts), each with a fix where there is one. */
+  | { type: 'warnings'; items: RunWarning[] }
   /** Long preparation work (decoding, feature extraction) with progress. */
   | { type: 'progress'; stage: 'decode' | 'features'; done: number; total: number; etaMs: number | null }
   /** After each training batch, throttled to about 8 per second. */

@@ -5,11 +5,12 @@ import type { ResultOf, TrainerMethod, TrainerRequest } from '../shared/protocol
 import { loadLayersModelFromDir } from '../engine/model/load';
 import { summarizeModel } from '../engine/model/summary';
 import { scanDataset } from '../engine/data/dataset';
-import { loadGraphFeatureExtractor } from '../engine/model/graphModel';
+import { summarizeGraphModelDir } from '../engine/model/graphModel';
 import { detectModelFormat, listCatalog, pullModel } from '../engine/sources/resolve';
 import { catalogCut } from '../engine/sources/catalogDefaults';
 import { throttleBatches } from './eventThrottle';
 import { classify, resume, train } from './engineRuns';
+import { runLrFind } from '../engine/lrFind';
 
 /** The abort controllers of running trainings; `stop` and disconnect fire them. */
 const running = new Set<AbortController>();
@@ -23,13 +24,8 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
   switch (request.method) {
     case 'summarize': {
       if ((await detectModelFormat(request.params.modelDir)) === 'graph') {
-        // A Graph model is a frozen feature extractor: validated, probed once, summarized.
-        const extractor = await loadGraphFeatureExtractor(request.params.modelDir);
-        try {
-          return extractor.summary;
-        } finally {
-          extractor.dispose();
-        }
+        // A Graph model: validated, traced once on a zero image, summarized node by node.
+        return summarizeGraphModelDir(request.params.modelDir);
       }
       const model = await loadLayersModelFromDir(request.params.modelDir);
       try {
@@ -53,6 +49,15 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
         return await (request.method === 'train' ? train(request.params.spec, options) : resume(request.params.runDir, options));
       } finally {
         events.flush();
+        running.delete(controller);
+      }
+    }
+    case 'lrFind': {
+      const controller = new AbortController();
+      running.add(controller);
+      try {
+        return await runLrFind(request.params.spec, { onEvent: emit, signal: controller.signal });
+      } finally {
         running.delete(controller);
       }
     }

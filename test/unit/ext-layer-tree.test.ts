@@ -2,11 +2,12 @@
 // nested models as children, and fast enough for 300+ layer models.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LayerTreeIndex } from '../../src/extension/views/layerTreeIndex';
+import { LayerTreeIndex, canCutGraphAt, rowLabel } from '../../src/extension/views/layerTreeIndex';
 import { layerIcon } from '../../src/extension/views/layerIcons';
 import { shapeText, shortCount, duration } from '../../src/extension/views/format';
 import { PlanModel, initialPlan, planView } from '../../src/extension/state/freezePlan';
 import { HostStore } from '../../src/extension/state/store';
+import { buildSpec } from '../../src/extension/state/specBuilder';
 import { blockySummary, demoSummary, layer, nestedSummary } from './ext-fixtures';
 
 test('roots: the totals row, then every top-level layer in model order', () => {
@@ -32,6 +33,54 @@ test('a nested path without its own row becomes a group node', () => {
   assert.deepEqual(index.roots().map((n) => n.kind), ['totals', 'layer', 'group', 'layer'], 'the group sits where its first layer was');
   assert.equal(group.kind, 'group');
   assert.deepEqual(index.childrenOf(group).map((n) => (n.kind === 'layer' ? n.id : -1)), [1]);
+});
+
+/** A Graph model's summary as the engine builds it: full node names, scopes as paths. */
+function graphSummary() {
+  const node = (index: number, name: string, op: string, outputShape: (number | null)[], params = 0) =>
+    layer(index, name, op, 0, { path: name.split('/').slice(0, -1), outputShape, nonTrainableParams: params, hasWeights: params > 0 });
+  return {
+    ...demoSummary(),
+    format: 'graph' as const,
+    defaultCut: 'net/pool/Mean',
+    layers: [
+      node(0, 'x', 'Placeholder', [null, 12, 12, 1]),
+      node(1, 'net/conv/Conv2D', 'Conv2D', [null, 10, 10, 2], 18),
+      node(2, 'net/conv/Relu', 'Relu', [null, 10, 10, 2]),
+      node(3, 'net/rows', 'Reshape', [null, 100, 2], 3),
+      node(4, 'net/rows/check', 'Identity', [null, 100, 2]),
+      node(5, 'net/pool/Mean', 'Mean', [null, 2], 1),
+      node(6, 'Identity', 'Identity', [null, 3]),
+    ],
+  };
+}
+
+test('a Graph model: nodes grouped by name scope, labelled by their last segment, cut where a head can go', () => {
+  const summary = graphSummary();
+  const index = new LayerTreeIndex(summary);
+  const label = (n: ReturnType<typeof index.roots>[number]) => (n.kind === 'layer' ? rowLabel(summary, summary.layers[n.id]) : n.kind === 'group' ? `${n.name}/` : n.kind);
+  assert.deepEqual(index.roots().map(label), ['totals', 'x', 'net/', 'Identity']);
+  const net = index.roots()[2];
+  assert.deepEqual(index.childrenOf(net).map(label), ['conv/', 'rows', 'pool/']);
+  const [conv, rows, pool] = index.childrenOf(net);
+  assert.deepEqual(index.childrenOf(conv).map(label), ['Conv2D', 'Relu']);
+  // A node named like a scope holds that scope's nodes, as a nested model's row holds its layers.
+  assert.deepEqual(index.childrenOf(rows).map(label), ['check']);
+  assert.deepEqual(index.childrenOf(pool).map(label), ['Mean']);
+  assert.deepEqual(summary.layers.map(canCutGraphAt), [true, true, true, false, false, true, true]);
+});
+
+test('the run spec of a Graph model carries the cut node the tree chose, and trains the head only', () => {
+  const store = new HostStore();
+  const summary = graphSummary();
+  store.setModel('/graph', summary);
+  assert.equal(store.plan?.cut, 5, 'the default cut is the node the summary names');
+  store.setDataset('/data', 'data');
+  store.setHealth('/data', null, null);
+  const built = buildSpec(store, '/runs', 'cpu');
+  assert.ok(built.ok, built.ok ? '' : built.reason);
+  assert.equal(built.spec.cut, 'net/pool/Mean');
+  assert.equal(built.spec.train, 'head');
 });
 
 test('a 300+ layer model: index, plan and both views built well under 300 ms', () => {

@@ -6,11 +6,12 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { TrainEvent } from '../../src/shared/events';
 import { tf } from '../../src/engine/tf';
 import { runTraining } from '../../src/engine/runTraining';
-import { loadGraphFeatureExtractor } from '../../src/engine/model/graphModel';
+import { loadGraphFeatureExtractor, summarizeGraphModelDir } from '../../src/engine/model/graphModel';
 import { loadClassifier } from '../../src/engine/graph/saved';
 import { loadLayersModelFromDir } from '../../src/engine/model/load';
 import { cpuBackend, tempDir, writeDataset } from './run-fixtures';
@@ -127,4 +128,45 @@ test('without a cut, a classifier graph trains its head on the features that fed
   assert.deepEqual(plan.trainableLayers.sort(), ['ft_head_dense', 'ft_head_dropout']);
   assert.ok(events.some((e) => e.type === 'log' && /run up to 'net\/pool\/Mean' \(auto-detected: the node that feeds the classifier\)/.test(e.message)));
   assert.equal(readdirSync(runsDir).length, 1);
+});
+
+test('`finetune summary` lists a Graph model node by node, and `finetune train --cut NODE` trains up to that node', () => {
+  const cli = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: '2' }, timeout: 120_000 });
+  const summary = cli('summary', '--model', graph.dir);
+  assert.equal(summary.status, 0, summary.stderr);
+  const lines = summary.stdout.split('\n');
+  assert.match(lines[0], /^Node\s+Op\s+Output shape\s+Params\s+Trainable$/);
+  assert.ok(lines.some((l) => /^net\/conv\/Conv2D\s+Conv2D\s+\[None,10,10,2\]\s+18\s+frozen\s*$/.test(l)), summary.stdout);
+  assert.ok(lines.some((l) => /^net\/pool\/Mean\s+Mean\s+\[None,2\]\s+1\s+frozen\s*$/.test(l)), summary.stdout);
+  assert.ok(lines.includes(`Default cut: ${CLASSIFIER.pool}`), summary.stdout);
+
+  const runs = tempDir('graph-cut-cli');
+  const train = cli('train', '--model', graph.dir, '--data', data, '--cut', CLASSIFIER.conv, '--epochs', '1', '--backend', 'cpu', '--runs', runs, '--json');
+  assert.equal(train.status, 0, train.stderr);
+  const [run] = readdirSync(runs);
+  const base = JSON.parse(readFileSync(join(runs, run, 'model', 'base.json'), 'utf8')) as { userDefinedMetadata: Record<string, unknown> };
+  assert.equal(base.userDefinedMetadata.finetuneCut, CLASSIFIER.conv);
+
+  const refused = cli('train', '--model', graph.dir, '--data', data, '--cut', CLASSIFIER.rows, '--backend', 'cpu', '--runs', tempDir('graph-cut-cli-refused'));
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr.trim(), /cut node 'net\/rows\/Reshape' has a 3-D output \[None,100,2\]; choose a node with a 2-D or 4-D output$/);
+  assert.equal(refused.stderr.trim().split('\n').length, 1, refused.stderr);
+});
+
+test('a graph whose output no head takes still opens node by node, and training it names the problem in one line', async () => {
+  const rows = writeClassifierGraph({ endAtRows: true });
+  const summary = await summarizeGraphModelDir(rows.dir);
+  assert.equal(summary.defaultCut, CLASSIFIER.rows);
+  assert.deepEqual(summary.layers.map((l) => l.name), ['x', 'net/conv/Conv2D', CLASSIFIER.conv, CLASSIFIER.rows]);
+  const errors: string[] = [];
+  const runsDir = tempDir('graph-rows-runs');
+  await assert.rejects(
+    runTraining({ modelDir: rows.dir, dataDir: data, runsDir, epochs: 1 }, { onEvent: (e) => e.type === 'error' && errors.push(e.message), selectBackend: cpuBackend }),
+    /^LayerChoiceError: cut node 'net\/rows\/Reshape' has a 3-D output/,
+  );
+  assert.deepEqual(errors, [`cut node '${CLASSIFIER.rows}' has a 3-D output [None,100,2]; choose a node with a 2-D or 4-D output`]);
+  assert.deepEqual(readdirSync(runsDir), []);
+  // The same graph trains when cut at a node a head can take.
+  const result = await runTraining({ modelDir: rows.dir, dataDir: data, runsDir, cut: CLASSIFIER.conv, epochs: 1 }, { onEvent: () => {}, selectBackend: cpuBackend });
+  assert.equal(result.epochs, 1);
 });

@@ -81,13 +81,12 @@ export const CLASSIFIER = {
 /**
  * A classifier graph as the converter writes a Keras model:
  * x → Conv2D(3×3, 2 filters) → Relu → Reshape[-1,100,2] → Mean(axis 1)
- * → MatMul → BiasAdd → Softmax → Identity, with name scopes.
+ * → MatMul → BiasAdd → Softmax → Identity, with name scopes. With
+ * `endAtRows` the graph ends at the 3-D Reshape (an output no head takes).
  */
-export function writeClassifierGraph(): { dir: string; shard: Buffer } {
+export function writeClassifierGraph(options: { endAtRows?: boolean } = {}): { dir: string; shard: Buffer } {
   const kernel = Array.from({ length: 3 * 3 * 1 * 2 }, (_, i) => ((i * 7) % 5) / 5 - 0.3);
-  return writeGraph(
-    'graph-classifier',
-    [
+  const nodes = [
       { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: dims(-1, PX, PX, 1) } } },
       constNode('net/conv/kernel', 'DT_FLOAT', [3, 3, 1, 2]),
       {
@@ -107,13 +106,15 @@ export function writeClassifierGraph(): { dir: string; shard: Buffer } {
       { name: 'head/dense/BiasAdd', op: 'BiasAdd', input: ['head/dense/MatMul', 'head/dense/bias'], attr: T },
       { name: CLASSIFIER.probabilities, op: 'Softmax', input: ['head/dense/BiasAdd'], attr: T },
       { name: CLASSIFIER.output, op: 'Identity', input: [CLASSIFIER.probabilities], attr: T },
-    ],
-    [
+  ];
+  const weights: Weight[] = [
       { name: 'net/conv/kernel', shape: [3, 3, 1, 2], dtype: 'float32', values: kernel },
       { name: 'net/rows/shape', shape: [3], dtype: 'int32', values: [-1, 100, 2] },
       { name: 'net/pool/axes', shape: [1], dtype: 'int32', values: [1] },
       { name: 'head/dense/kernel', shape: [2, 3], dtype: 'float32', values: [1, -1, 0.5, -0.5, 1, 0.25] },
       { name: 'head/dense/bias', shape: [3], dtype: 'float32', values: [0.1, 0, -0.1] },
-    ],
-  );
+  ];
+  if (!options.endAtRows) return writeGraph('graph-classifier', nodes, weights);
+  const upTo = nodes.findIndex((n) => n.name === CLASSIFIER.rows) + 1;
+  return writeGraph('graph-rows', nodes.slice(0, upTo), weights.filter((w) => w.name.startsWith('net/conv') || w.name.startsWith('net/rows')));
 }

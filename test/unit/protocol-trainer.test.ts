@@ -64,3 +64,13 @@ test('resume, catalog and pull requests and results are validated', () => {
   assert.equal(TrainerResultSchemas.catalog.safeParse([{ ...item, format: 'onnx' }]).success, false);
   assert.equal(TrainerResultSchemas.pull.safeParse({ modelDir: '/cache/x' }).success, false);
 });
+
+test('lrFind: the request carries a spec; the result is the series, its end and a suggestion or null', () => {
+  assert.ok(TrainerRequestSchema.safeParse({ id: 9, method: 'lrFind', params: { spec: { ...spec, train: 'fine-tune' } } }).success);
+  assert.equal(TrainerRequestSchema.safeParse({ id: 9, method: 'lrFind', params: {} }).success, false);
+  const result = { points: [{ lr: 1e-7, loss: 1.1, smoothedLoss: 1.1 }], end: 'diverged', suggestion: { lr: 1e-3, minLossLr: 1e-2, rule: 'a tenth of…' } };
+  assert.ok(TrainerResultSchemas.lrFind.safeParse(result).success);
+  assert.ok(TrainerResultSchemas.lrFind.safeParse({ ...result, suggestion: null }).success);
+  assert.equal(TrainerResultSchemas.lrFind.safeParse({ ...result, end: 'exploded' }).success, false);
+  assert.equal(TrainerResultSchemas.lrFind.safeParse({ ...result, points: [{ lr: 'x', loss: 1, smoothedLoss: 1 }] }).success, false);
+});

@@ -1,5 +1,6 @@
 // Frozen layers verified by checksum: the sums catch a one-bit change, and a
-// real run reports every frozen layer verified and none changed.
+// real run reports every frozen layer verified and none changed (and, before
+// training, its warnings).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -41,5 +42,11 @@ test('a run verifies that every layer that trains in no phase came out bit-ident
   assert.ok(frozen.verified.length > 0);
   for (const name of frozen.verified) assert.ok(!plan.trainableLayers.includes(name), `${name} trains, so it is not frozen`);
   const doneAt = events.findIndex((e) => e.type === 'done');
+  // The same run's warnings, from the real model and dataset: top:1 unfreezes a convolution at lr 0.05 with
+  // 9 training images per class, and validates on 9 images; 12×12 greyscale PNGs into a 12×12×1 model raise nothing.
+  const warnings = events.find((e) => e.type === 'warnings');
+  assert.ok(warnings?.type === 'warnings');
+  assert.deepEqual(warnings.items.map((w) => w.id), ['learningRateHigh', 'fewImagesWideTraining', 'smallValidation']);
+  assert.ok(events.indexOf(warnings) < events.findIndex((e) => e.type === 'epoch'), 'warned before training');
   assert.ok(events.indexOf(frozen) < doneAt, 'verified before the run reports done');
 });

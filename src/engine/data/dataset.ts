@@ -3,8 +3,7 @@
 // rules and decode.ts for the pixel rules. Augmentation (augment.ts) is not
 // re-exported: it needs tfjs, and this module must stay loadable without it
 // (the extension host scans datasets for the health report, tfjs-free).
-export type { Sample, Dataset, DecodedBatch, ScanOptions } from './types';
+export type { Sample, Dataset } from './types';
 export { DatasetError } from './types';
 export { scanDataset } from './scan';
-export { decodeSamples, decodeImageFile, MAX_INPUT_PIXELS, MAX_FILE_BYTES } from './decode';
-export { stratifiedSplit } from './split';
+export { decodeSamples, decodeImageFile, MAX_INPUT_PIXELS } from './decode';

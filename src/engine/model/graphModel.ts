@@ -7,7 +7,7 @@ import { tf } from '../tf';
 import type { ModelSummary } from '../../shared/summary';
 import { ModelFileError, oneLine, type ModelCaps } from './modelFileError';
 import { validateGraphModelDir, type ValidatedGraphArtifacts } from './graphArtifacts';
-import { defaultGraphCut, graphNodes, graphSummary, nodeName, paramsUpTo } from './graphNodes';
+import { defaultGraphCut, graphNodes, graphSummary, nodeName, paramsUpTo, type GraphNodeInfo } from './graphNodes';
 import { LayerChoiceError, unknownLayerError } from './head';
 import type { FeatureExtractor } from './extractor';
 
@@ -78,7 +78,7 @@ export async function graphModelFromArtifacts(artifacts: ValidatedGraphArtifacts
       weightSpecs: artifacts.weightSpecs,
       weightData: artifacts.weightData,
       signature: artifacts.signature,
-      userDefinedMetadata: artifacts.userDefinedMetadata as {} | undefined,
+      userDefinedMetadata: artifacts.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
       modelInitializer: artifacts.modelInitializer,
     }),
   };
@@ -104,14 +104,31 @@ export interface GraphFeatureExtractor extends FeatureExtractor {
 /** The saved base of a fine-tuned Graph model records its cut here (graph/saved.ts). */
 export const CUT_METADATA_KEY = 'finetuneCut';
 
+interface GraphOptions {
+  caps?: Partial<ModelCaps>;
+  name?: string;
+}
+
+/** A validated, loaded and traced Graph model, before any cut is chosen. */
+interface OpenedGraph {
+  summary: ModelSummary;
+  inputShape: Shape;
+  /** The cut the folder records, else the node feeding the final classifier. */
+  defaultCut: string;
+  nodes: GraphNodeInfo[];
+  /** Output shape per node name (batch 1), from the trace. */
+  shapes: Map<string, number[]>;
+  probe(): tf.Tensor;
+  execute(images: tf.Tensor, outputs: string[]): Promise<tf.Tensor[]>;
+  dispose(): void;
+}
+
 /**
- * Validates and loads a Graph model folder as a frozen feature extractor run
- * up to `cut` (by default the cut the folder records, else the node feeding
- * the final classifier). Unsupported ops are refused before anything is
- * evaluated; then one zero image is traced through every node, for the
- * summary's shapes and to check that the cut gives a 2-D or 4-D output.
+ * Validates and loads a Graph model folder. Unsupported ops are refused
+ * before anything is evaluated; then one zero image is traced through every
+ * node, for the summary's shapes and the cut check.
  */
-export async function loadGraphFeatureExtractor(dir: string, options: { cut?: string; caps?: Partial<ModelCaps>; name?: string } = {}): Promise<GraphFeatureExtractor> {
+async function openGraph(dir: string, options: GraphOptions): Promise<OpenedGraph> {
   const artifacts = await validateGraphModelDir(dir, options.caps);
   const model = await graphModelFromArtifacts(artifacts);
   try {
@@ -143,22 +160,44 @@ export async function loadGraphFeatureExtractor(dir: string, options: { cut?: st
     const defaultCut = typeof recorded === 'string' ? recorded : defaultGraphCut(nodes, nodeName(model.outputNodes[0]) ?? model.outputNodes[0]);
     const name = options.name ?? artifacts.dir.split(/[\\/]/).pop() ?? 'graph';
     const summary = graphSummary(artifacts, nodes, shapes, { name, signature, defaultCut });
-    const cut = options.cut ?? defaultCut;
-    if (!shapes.has(cut) && nodes.some((n) => n.name === cut)) {
-      for (const [node, shape] of await traceShapes([cut], probe, execute)) shapes.set(node, shape);
-    }
-    const cutShape = checkCut(nodes.map((n) => n.name), shapes, cut);
-    return {
-      summary,
-      inputShape: input.shape,
-      cut,
-      frozenParams: paramsUpTo(nodes, cut),
-      shapes: [cutShape.slice(1)],
-      extract: (images) => execute(images, [cut]),
-      dispose: () => model.dispose(),
-    };
+    return { summary, inputShape: input.shape, defaultCut, nodes, shapes, probe, execute, dispose: () => model.dispose() };
   } catch (e) {
     model.dispose();
+    throw e;
+  }
+}
+
+/** The node-by-node summary (the Layers view, `finetune summary`), whatever the cut. */
+export async function summarizeGraphModelDir(dir: string, options: GraphOptions = {}): Promise<ModelSummary> {
+  const graph = await openGraph(dir, options);
+  graph.dispose();
+  return graph.summary;
+}
+
+/**
+ * A Graph model folder as a frozen feature extractor run up to `cut` (by
+ * default the cut the folder records, else the node feeding the final
+ * classifier), which must have a 2-D or 4-D output.
+ */
+export async function loadGraphFeatureExtractor(dir: string, options: GraphOptions & { cut?: string } = {}): Promise<GraphFeatureExtractor> {
+  const graph = await openGraph(dir, options);
+  try {
+    const cut = options.cut ?? graph.defaultCut;
+    if (!graph.shapes.has(cut) && graph.nodes.some((n) => n.name === cut)) {
+      for (const [node, shape] of await traceShapes([cut], graph.probe, graph.execute)) graph.shapes.set(node, shape);
+    }
+    const cutShape = checkCut(graph.nodes.map((n) => n.name), graph.shapes, cut);
+    return {
+      summary: graph.summary,
+      inputShape: graph.inputShape,
+      cut,
+      frozenParams: paramsUpTo(graph.nodes, cut),
+      shapes: [cutShape.slice(1)],
+      extract: (images) => graph.execute(images, [cut]),
+      dispose: graph.dispose,
+    };
+  } catch (e) {
+    graph.dispose();
     throw e;
   }
 }

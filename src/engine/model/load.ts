@@ -6,8 +6,8 @@ import { ModelFileError, type ModelCaps } from './modelFileError';
 import { validateLayersModelDir, type ValidatedArtifacts } from './validate';
 import type { WeightSpec } from './manifest';
 
-export { DEFAULT_CAPS, ModelFileError, type ModelCaps } from './modelFileError';
-export { validateLayersModelDir, locateModelJson, type ValidatedArtifacts } from './validate';
+export { ModelFileError, type ModelCaps } from './modelFileError';
+export { validateLayersModelDir, type ValidatedArtifacts } from './validate';
 
 function oneLineMessage(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
@@ -19,7 +19,7 @@ export async function modelFromArtifacts(artifacts: ValidatedArtifacts): Promise
     modelTopology: artifacts.modelTopology,
     weightSpecs: artifacts.weightSpecs,
     weightData: artifacts.weightData,
-    userDefinedMetadata: artifacts.userDefinedMetadata as {} | undefined,
+    userDefinedMetadata: artifacts.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'],
   });
   try {
     return await tf.loadLayersModel(handler, { strict: true });

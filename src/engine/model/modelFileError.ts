@@ -42,6 +42,7 @@ export function hasForbiddenSegment(name: string): boolean {
 
 /** Names from hostile files may carry newlines or be huge; a message stays one readable line. */
 export function oneLine(text: string, max = 400): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ');
   return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

@@ -52,7 +52,7 @@ export function summarizeModel(model: tf.LayersModel, name?: string): ModelSumma
     hasWeights: layer.weights.length > 0,
     index,
   }));
-  let defaultCut: string | null = null;
+  let defaultCut: string | null;
   try {
     defaultCut = findDefaultCut(model);
   } catch {

@@ -4,7 +4,7 @@ import type { tf } from '../tf';
 import type { Preprocessing } from '../../shared/preprocessing';
 
 export { findDefaultCut } from './cut';
-export { HEAD_PREFIX, LayerChoiceError, attachHead, nearMatches } from './head';
+export { HEAD_PREFIX, LayerChoiceError, attachHead } from './head';
 export { applyFreeze, resolveTrainable } from './freeze';
 export { isBatchNormPinned } from './batchNorm';
 

@@ -18,6 +18,8 @@ import { prepareInputs, type PreparedInputs } from '../train/inputs';
 import type { Owner } from './owner';
 import { openModelSource } from './sources';
 import { extractorOnThreads } from '../parallel/extractPool';
+import { gatherWarningFacts } from './warningFacts';
+import { runWarnings } from '../../shared/warnings';
 import type { TrainingModel } from './source';
 
 /** The spec with defaults applied, or a one-line error naming the first bad field. */
@@ -54,12 +56,17 @@ export async function setUpRun(spec: TrainSpec, options: SetupOptions, owner: Ow
   emit({ type: 'health', report: dataset.health });
   checkDataset(dataset);
   // Explicit spec, then the model folder's own preprocessing.json, then the catalog's (a downloaded model has none), then a guess from the model.
-  const pre = spec.preprocessing ?? readModelPreprocessing(spec.modelDir) ?? catalogEntryForDir(spec.modelDir)?.preprocessing ?? source.guessPreprocessing();
+  const fromModel = spec.preprocessing ? undefined : readModelPreprocessing(spec.modelDir);
+  const fromCatalog = spec.preprocessing || fromModel ? undefined : catalogEntryForDir(spec.modelDir)?.preprocessing;
+  const pre = spec.preprocessing ?? fromModel ?? fromCatalog ?? source.guessPreprocessing();
+  const preprocessingFrom = spec.preprocessing ? 'spec' : fromModel ? 'model' : fromCatalog ? 'catalog' : 'guess';
   checkInputFits(source.inputShape, pre);
   const budget = trainingBudget(spec, dataset.train.length);
   if (spec.epochs === undefined) log(budget.reason);
   const model = source.prepare({ spec, numClasses: dataset.classes.length, fromScratch, epochs: budget.epochs, log });
   emit({ type: 'plan', ...model.plan, featureCache: model.extractor !== undefined });
+  const warnings = runWarnings(await gatherWarningFacts(spec, model, dataset, source.inputShape, preprocessingFrom));
+  if (warnings.length > 0) emit({ type: 'warnings', items: warnings });
   return { backend, dataset, pre, budget, model };
 }
 

@@ -4,7 +4,7 @@ import { tf } from '../tf';
 import { PreprocessingSchema, type Preprocessing } from '../../shared/preprocessing';
 import { writeDirAtomicSync } from './atomic';
 
-export const MODEL_JSON = 'model.json';
+const MODEL_JSON = 'model.json';
 export const WEIGHTS_BIN = 'weights.bin';
 export const LABELS_JSON = 'labels.json';
 export const PREPROCESSING_JSON = 'preprocessing.json';

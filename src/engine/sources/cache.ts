@@ -153,13 +153,3 @@ async function moveIntoPlace(temp: string, root: string, key: string): Promise<v
   }
 }
 
-/** Removes one entry (e.g. one found broken before a fresh download). */
-export async function removeEntry(root: string, key: string): Promise<void> {
-  const trash = join(root, `.trash-${key}-${randomBytes(6).toString('hex')}`);
-  try {
-    await rename(entryPaths(root, key).entryDir, trash);
-  } catch {
-    return;
-  }
-  await rm(trash, { recursive: true, force: true });
-}

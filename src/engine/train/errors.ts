@@ -5,14 +5,6 @@ export class TrainSetupError extends Error {
   override name = 'TrainSetupError';
 }
 
-/** The run was cancelled before any training happened, so nothing was saved. */
-export class CancelledError extends Error {
-  override name = 'CancelledError';
-  constructor() {
-    super('cancelled before training started; nothing was saved');
-  }
-}
-
 /** The loss became NaN or Infinity: training diverged. Names where, so the user can lower the learning rate. */
 export class NonFiniteLossError extends Error {
   override name = 'NonFiniteLossError';

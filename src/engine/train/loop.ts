@@ -116,7 +116,6 @@ export async function fit(options: FitOptions): Promise<FitResult> {
   try {
     for (const cb of callbacks) await cb.onTrainBegin?.(control);
     for (let epoch = options.firstEpoch; epoch <= options.lastEpoch && stopReason === 'completed'; epoch++) {
-      skipValidation = false;
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, control);
       const order = rng.shuffle(Array.from({ length: train.x.size }, (_, i) => i));
       let lossSum = 0;
@@ -144,6 +143,7 @@ export async function fit(options: FitOptions): Promise<FitResult> {
       // A stop or cancel inside the epoch leaves it unfinished: no validation, no epoch logs.
       if (seen < train.x.size) break;
       const val = skipValidation ? { loss: NaN, accuracy: NaN } : evaluateLoss(model, validation, batchSize, options.prefix);
+      skipValidation = false; // a skip holds for one epoch
       const logs: EpochLogs = {
         epoch,
         loss: lossSum / seen,

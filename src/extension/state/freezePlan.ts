@@ -120,7 +120,10 @@ export function withLayers(model: PlanModel, plan: FreezePlan, ids: Iterable<num
   for (const raw of ids) {
     for (const id of model.containers.has(raw) ? descendants(model, raw) : [raw]) {
       if (!model.selectable.has(id) || id > plan.cut) continue;
-      if (trainable && !next.has(id)) (next.add(id), (changed = true));
+      if (trainable && !next.has(id)) {
+        next.add(id);
+        changed = true;
+      }
       if (!trainable && next.delete(id)) changed = true;
     }
   }
@@ -142,10 +145,6 @@ export function unfreezeFrom(model: PlanModel, plan: FreezePlan, id: number): Fr
 function descendants(model: PlanModel, containerId: number): number[] {
   const name = model.layers[containerId]?.name;
   return model.layers.flatMap((l, id) => (name !== undefined && l.path.includes(name) ? [id] : []));
-}
-
-export function isTrainable(plan: FreezePlan, id: number): boolean {
-  return plan.trainable.has(id);
 }
 
 /** The plan as the engine takes it. A custom plan is spelled as layer names. */

@@ -11,7 +11,7 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
   const m = store.model;
   const plan = store.plan;
   if (!m || !plan) return { ok: false, reason: 'Open a model first.' };
-  // A Graph model is a frozen feature extractor: only a new head trains on its output.
+  // A Graph model is a frozen feature extractor run up to the cut node: only a new head trains on its output.
   const graph = m.summary.format === 'graph';
   const data = store.dataset;
   if (!data) return { ok: false, reason: 'Choose a dataset folder first.' };
@@ -22,7 +22,7 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
     modelDir: m.dir,
     dataDir: data.dir,
     runsDir,
-    cut: graph ? undefined : m.summary.layers[plan.cut]?.name,
+    cut: m.summary.layers[plan.cut]?.name,
     train: graph ? 'head' : toTrainPlan(m.planModel, plan),
     optimizer: h.optimizer,
     learningRate: h.learningRate,

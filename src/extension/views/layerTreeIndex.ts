@@ -1,12 +1,14 @@
 // The shape of the Layers tree, computed once per model: which rows sit at
-// the top, and which are children of a nested model. Rows are plain objects
-// so the tree can answer getChildren in O(children) for 300+ layer models.
-import type { ModelSummary } from '../../shared/summary';
+// the top, and which are children of a nested model (Layers) or of a name
+// scope (Graph nodes, whose full name is `scope/…/leaf`). Rows are plain
+// objects so the tree can answer getChildren in O(children) for 300+ layer
+// models and graphs with thousands of nodes.
+import type { LayerSummary, ModelSummary } from '../../shared/summary';
 
 export type LayerNode =
   | { kind: 'totals' }
   | { kind: 'layer'; id: number }
-  /** A nested model known only from its children's path (the summary has no row for it). */
+  /** A nested model or name scope known only from its children's path (the summary has no row for it). */
   | { kind: 'group'; key: string; name: string; depth: number };
 
 const SEP = '\u0000';
@@ -25,8 +27,10 @@ export class LayerTreeIndex {
       if (list) list.push(node);
       else this.children.set(key, [node]);
     };
+    // A Graph node's full name already holds its scope; a node named like a scope ('dense' next to 'dense/BiasAdd') holds that scope's rows.
+    const ownPath = (layer: LayerSummary) => (summary.format === 'graph' ? layer.name.split('/') : [...layer.path, layer.name]);
     const rowFor = new Map<string, number>(); // full path key → layer id of a container row
-    summary.layers.forEach((layer, id) => rowFor.set(keyOf([...layer.path, layer.name]), id));
+    summary.layers.forEach((layer, id) => rowFor.set(keyOf(ownPath(layer)), id));
     const groups = new Set<string>();
     summary.layers.forEach((layer, id) => {
       // Make sure every enclosing level exists, as a container row or a synthetic group.
@@ -63,4 +67,15 @@ export class LayerTreeIndex {
   node(id: number): LayerNode | undefined {
     return this.layerNodes[id];
   }
+}
+
+/** The row's label: a Graph node shows the last segment of its name, since its scope is the parent row. */
+export function rowLabel(summary: ModelSummary, layer: LayerSummary): string {
+  return summary.format === 'graph' ? (layer.name.split('/').pop() ?? layer.name) : layer.name;
+}
+
+/** *Cut here* on a Graph node needs a 2-D or 4-D output: what a dense head, or global pooling, takes. */
+export function canCutGraphAt(layer: LayerSummary): boolean {
+  const shape = layer.outputShape;
+  return !Array.isArray(shape[0]) && (shape.length === 2 || shape.length === 4);
 }

@@ -1,11 +1,13 @@
 // The Layers view: one row per layer, a totals row on top, nested models as
 // children. The checkbox is the layer's trainable state in the single freeze
 // plan held by the store; toggling it changes that plan, which the dashboard
-// renders too.
+// renders too. A Graph model shows one row per node, grouped by name scope,
+// with its op; it has no checkboxes (only the head trains) but can be cut at
+// any node with a 2-D or 4-D output.
 import * as vscode from 'vscode';
 import type { HostStore } from '../state/store';
 import { planView, withLayers } from '../state/freezePlan';
-import { LayerTreeIndex, type LayerNode } from './layerTreeIndex';
+import { LayerTreeIndex, canCutGraphAt, rowLabel, type LayerNode } from './layerTreeIndex';
 import { layerIcon } from './layerIcons';
 import { counted, fullCount, shapeText, shortCount } from './format';
 
@@ -78,20 +80,23 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
       return item;
     }
     const layer = m.summary.layers[node.id];
+    const graph = m.summary.format === 'graph';
     const params = layer.trainableParams + layer.nonTrainableParams;
     const removed = node.id > plan.cut;
     const isCut = node.id === plan.cut;
     const collapsible = this.index.hasChildren(node) ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None;
-    const item = new vscode.TreeItem(layer.name, collapsible);
+    const item = new vscode.TreeItem(rowLabel(m.summary, layer), collapsible);
     item.id = `${this.generation}:l:${node.id}`;
-    item.description = `${shapeText(layer.outputShape)} · ${shortCount(params)} params${isCut ? ' · ✂ cut' : removed ? ' · removed by cut' : ''}`;
+    const cutNote = isCut ? ' · ✂ cut' : removed ? (graph ? ' · after the cut' : ' · removed by cut') : '';
+    item.description = `${graph ? `${layer.className} · ` : ''}${shapeText(layer.outputShape)} · ${shortCount(params)} params${cutNote}`;
     const trainable = plan.trainable.has(node.id);
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(layer.name).appendMarkdown('** — ').appendText(layer.className).appendMarkdown('\n\n');
     for (const [key, value] of Object.entries(layer.config)) tip.appendText(`${key}: ${String(value)}`).appendMarkdown('  \n');
     tip.appendMarkdown('\n').appendText(`Output: ${shapeText(layer.outputShape)}`).appendMarkdown('  \n');
     tip.appendText(`Params: ${fullCount(layer.trainableParams)} trainable in the file, ${fullCount(layer.nonTrainableParams)} frozen`).appendMarkdown('  \n');
-    tip.appendText(removed ? 'Removed by the cut' : trainable ? 'Trains in this plan' : 'Frozen in this plan');
+    if (graph) tip.appendText(`Inputs: ${layer.inbound.join(', ') || 'none'}`).appendMarkdown('  \n');
+    tip.appendText(removed ? (graph ? 'After the cut: not run' : 'Removed by the cut') : graph ? 'Frozen: only the new head trains' : trainable ? 'Trains in this plan' : 'Frozen in this plan');
     item.tooltip = tip;
     item.iconPath = new vscode.ThemeIcon(layerIcon(layer.className), removed ? new vscode.ThemeColor('disabledForeground') : undefined);
     // A Graph model is one frozen extractor: nothing in it can be made to train, so no checkbox.
@@ -102,7 +107,8 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
         accessibilityInformation: { label: `${layer.name} ${trainable ? 'trainable' : 'frozen'}` },
       };
     }
-    item.contextValue = removed ? 'layer-removed' : isCut ? 'layer-cut' : 'layer';
+    // Graph nodes take no freeze commands, and *Cut here* only where a head can go.
+    item.contextValue = graph ? (isCut ? 'node-cut' : canCutGraphAt(layer) ? 'node-cuttable' : 'node') : removed ? 'layer-removed' : isCut ? 'layer-cut' : 'layer';
     return item;
   }
 

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import type { BackendReport, ConfusionMatrix, RunResult, TrainEvent } from '../events';
 import type { HealthReport } from '../health';
 import type { ModelSummary } from '../summary';
-import { BackendNameSchema } from '../trainSpec';
+import type { LrFindResult } from '../lrFind';
+import { BackendNameSchema, TrainChoiceSchema } from '../trainSpec';
+import { WARNING_IDS } from '../warnings';
 
 /** Longest string any field may hold: names, messages, paths. Bigger is an attack or a bug. */
 export const MAX_TEXT = 8192;
@@ -37,6 +39,11 @@ export const LayerSummarySchema = z.object({
   config: z.record(text(256), z.union([text(), num(), z.boolean(), z.null()])),
   hasWeights: z.boolean(),
   index: count(),
+});
+
+const WarningFixSchema = z.object({
+  label: text(1024),
+  patch: z.object({ batchNormMode: z.enum(['inference', 'batch']).optional(), learningRate: num().optional(), train: TrainChoiceSchema.optional() }),
 });
 
 const TensorSignatureSchema = z.object({ name: text(1024), shape, dtype: text(32) });
@@ -131,6 +138,10 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
     elapsedMs: metric(),
     etaMs: metric(),
   }),
+  z.object({
+    type: z.literal('warnings'),
+    items: list(z.object({ id: z.enum(WARNING_IDS), message: text(), fix: WarningFixSchema.optional() }), 100),
+  }),
   z.object({ type: z.literal('frozen'), verified: list(text(1024)), changed: list(text(1024)) }),
   z.object({ type: z.literal('done'), result: RunResultSchema }),
   z.object({ type: z.literal('error'), message: text() }),
@@ -139,6 +150,13 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
 // Compile-time drift checks: each schema's output must be assignable both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Check<T extends true> = T;
+/** @public Compile-time only: the build fails when a schema drifts from its type. */
+export const LrFindResultSchema = z.object({
+  points: list(z.object({ lr: num(), loss: num(), smoothedLoss: num() }), 100_000),
+  end: z.enum(['diverged', 'completed', 'cancelled']),
+  suggestion: z.object({ lr: num(), minLossLr: num(), rule: text(1024) }).nullable(),
+});
+
 export type SchemaDriftChecks = [
   Check<Same<z.infer<typeof ModelSummarySchema>, ModelSummary>>,
   Check<Same<z.infer<typeof HealthReportSchema>, HealthReport>>,
@@ -146,4 +164,5 @@ export type SchemaDriftChecks = [
   Check<Same<z.infer<typeof ConfusionMatrixSchema>, ConfusionMatrix>>,
   Check<Same<z.infer<typeof RunResultSchema>, RunResult>>,
   Check<Same<z.infer<typeof TrainEventSchema>, TrainEvent>>,
+  Check<Same<z.infer<typeof LrFindResultSchema>, LrFindResult>>,
 ];

@@ -6,7 +6,7 @@
 // validate everything they receive with the schemas below.
 import { z } from 'zod';
 import { TrainSpecSchema } from '../trainSpec';
-import { HealthReportSchema, ModelSummarySchema, RunResultSchema, TrainEventSchema, text } from './schemas';
+import { HealthReportSchema, LrFindResultSchema, ModelSummarySchema, RunResultSchema, TrainEventSchema, text } from './schemas';
 
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const path = text(4096).min(1);
@@ -30,7 +30,6 @@ export const CatalogItemSchema = z.object({
   /** Present in the cache and intact. */
   cached: z.boolean(),
 });
-export type CatalogItem = z.infer<typeof CatalogItemSchema>;
 
 /** Every request the host may send, keyed by method. */
 export const TrainerRequestSchema = z.discriminatedUnion('method', [
@@ -46,6 +45,8 @@ export const TrainerRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: requestId, method: z.literal('train'), params: z.object({ spec: TrainSpecSchema }) }),
   /** Continue an interrupted run from its last good checkpoint; streams `event` notifications like `train`, then → RunResult. */
   z.object({ id: requestId, method: z.literal('resume'), params: z.object({ runDir: path }) }),
+  /** LR-finder sweep for a spec (no run folder); streams `event` notifications, then → LrFindResult. `stop` cancels it. */
+  z.object({ id: requestId, method: z.literal('lrFind'), params: z.object({ spec: TrainSpecSchema }) }),
   /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */
   z.object({ id: requestId, method: z.literal('stop'), params: z.object({}) }),
   /** The model catalog, with what is already in the cache. → CatalogItem[] */
@@ -73,6 +74,7 @@ export const TrainerResultSchemas = {
   health: HealthReportSchema,
   train: RunResultSchema,
   resume: RunResultSchema,
+  lrFind: LrFindResultSchema,
   stop: z.object({ stopping: z.boolean() }),
   classify: z.array(ClassificationSchema).max(1000),
   catalog: z.array(CatalogItemSchema).max(10_000),
@@ -99,7 +101,6 @@ export const TrainerMessageSchema = z.union([
   /** The result of request `inReplyTo`; validated against TrainerResultSchemas[method]. */
   z.object({ inReplyTo: requestId, result: z.unknown() }),
 ]);
-export type TrainerMessage = z.infer<typeof TrainerMessageSchema>;
 
 /** Default time a request may take before the host gives up on it (ms). `train` has none. */
 export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
@@ -107,6 +108,7 @@ export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   health: 300_000,
   train: null,
   resume: null,
+  lrFind: null, // about 100 batches, after decoding and feature extraction; the user cancels
   stop: 15_000,
   classify: 120_000,
   catalog: 60_000,
