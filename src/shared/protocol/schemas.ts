@@ -147,16 +147,16 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), message: text() }),
 ]);
 
-// Compile-time drift checks: each schema's output must be assignable both ways.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Check<T extends true> = T;
-/** @public Compile-time only: the build fails when a schema drifts from its type. */
 export const LrFindResultSchema = z.object({
   points: list(z.object({ lr: num(), loss: num(), smoothedLoss: num() }), 100_000),
   end: z.enum(['diverged', 'completed', 'cancelled']),
   suggestion: z.object({ lr: num(), minLossLr: num(), rule: text(1024) }).nullable(),
 });
 
+// Compile-time drift checks: each schema's output must be assignable both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Check<T extends true> = T;
+/** @public Compile-time only: the build fails when a schema drifts from its type. */
 export type SchemaDriftChecks = [
   Check<Same<z.infer<typeof ModelSummarySchema>, ModelSummary>>,
   Check<Same<z.infer<typeof HealthReportSchema>, HealthReport>>,
