@@ -46,6 +46,8 @@ export interface SampledRate {
   imagesPerSec: number;
   batches: number;
   featureCache: boolean;
+  /** The run's log lines (e.g. the micro-batch split). */
+  logs: string[];
 }
 
 /**
@@ -61,8 +63,10 @@ export async function sampledTrainingRate(spec: Omit<TrainSpecInput, 'runsDir'>,
   let startAt = 0;
   let endAt = 0;
   let featureCache = false;
+  const logs: string[] = [];
   const onEvent = (e: TrainEvent) => {
     if (e.type === 'plan') featureCache = e.featureCache;
+    if (e.type === 'log') logs.push(e.message);
     if (e.type !== 'batch') return;
     seen++;
     if (seen === 1) startAt = performance.now();
@@ -78,5 +82,5 @@ export async function sampledTrainingRate(spec: Omit<TrainSpecInput, 'runsDir'>,
     rmSync(runsDir, { recursive: true, force: true });
   }
   if (endAt === 0) throw new Error(`the sampled run ended after ${seen} batch events, before ${batches + 1}`);
-  return { imagesPerSec: (batches * batchSize) / ((endAt - startAt) / 1000), batches, featureCache };
+  return { imagesPerSec: (batches * batchSize) / ((endAt - startAt) / 1000), batches, featureCache, logs };
 }

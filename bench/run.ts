@@ -4,6 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { availableParallelism, loadavg } from 'node:os';
 import { demoSpec } from '../src/engine/demo';
 import { fixtureDir } from '../test/helpers/nsfwjsFixtures';
 import { generateImageSet } from './imageSet';
@@ -42,12 +43,24 @@ async function main() {
   }
 
   const mobilenet = fixtureDir('mobilenet_v2');
+  const cores = availableParallelism();
+  figures.machine = { cores, loadAverageAtStart: loadavg() };
   if (wants('extract')) {
     const cpu = await extractionRate(mobilenet, 'cpu', quick ? 4 : 8, 4);
     const wasm = await extractionRate(mobilenet, 'wasm', quick ? 16 : 64, 32);
-    figures.extraction = { cpu, wasm };
+    const wasmAll = cores > 1 ? await extractionRate(mobilenet, 'wasm', quick ? 16 : 64, 32, cores) : wasm;
+    figures.extraction = { cpu, wasm, wasmAllThreads: wasmAll, threads: cores };
     rows.push({ name: 'MobileNetV2 feature extraction, cpu backend', value: cpu, unit: 'img/s' });
-    rows.push({ name: 'MobileNetV2 feature extraction, wasm backend', value: wasm, unit: 'img/s' });
+    rows.push({ name: 'MobileNetV2 feature extraction, wasm backend, 1 thread', value: wasm, unit: 'img/s' });
+    rows.push({ name: `MobileNetV2 feature extraction, wasm backend, ${cores} threads`, value: wasmAll, unit: 'img/s', note: `scaling ${(wasmAll / wasm).toFixed(2)}× (target ≥ 1.7 at 2)` });
+  }
+
+  if (wants('full')) {
+    // Every layer trains, batch 32: micro-batched on wasm (one pass of 32 does not fit its 4 GiB heap).
+    const fullData = await generateImageSet(resolve('bench/results/images-16'), 16);
+    const sampled = await sampledTrainingRate({ modelDir: mobilenet, dataDir: fullData, batchSize: 32, seed: 1, backend: 'wasm', train: 'all', validationSplit: 0.2 }, 1);
+    figures.full = { imagesPerSec: sampled.imagesPerSec, batches: sampled.batches, threads: 1, microBatches: sampled.logs.filter((l) => l.startsWith('Training batch')) };
+    rows.push({ name: 'MobileNetV2 full fine-tune (all layers), wasm, batch 32, 1 thread', value: sampled.imagesPerSec, unit: 'img/s', note: sampled.logs.find((l) => l.startsWith('Training batch'))?.replace(/ \(.*$/, '') ?? 'one pass' });
   }
 
   // The 224 px image set costs a minute to write the first time; only the MobileNetV2 sections need it.
@@ -97,7 +110,7 @@ async function main() {
   }
 
   if (wants('peer') && !values['skip-peer']) {
-    const peer = runPytorchPeer(quick ? 1 : 3);
+    const peer = runPytorchPeer(quick ? 1 : 3, cores);
     figures.pytorch = peer;
     if ('skipped' in peer) {
       rows.push({ name: 'PyTorch peer', value: NaN, unit: '', note: peer.skipped });
@@ -108,6 +121,12 @@ async function main() {
       rows.push({ name: `PyTorch ${peer.torch} MobileNetV2 inference, batch 32`, value: peer.inference_ips, unit: 'img/s' });
       rows.push({ name: 'PyTorch frozen backbone, head training', value: peer.frozen_head_ips, unit: 'img/s' });
       rows.push({ name: 'PyTorch full fine-tune', value: peer.full_finetune_ips, unit: 'img/s' });
+      rows.push({ name: 'PyTorch channels_last: inference / frozen head / full', value: peer.channels_last.inference_ips, unit: 'img/s', note: `${peer.channels_last.frozen_head_ips.toFixed(2)} / ${peer.channels_last.full_finetune_ips.toFixed(2)} img/s; BLAS ${peer.blas.map((b) => b.split('/').pop()).join(', ')}` });
+      const extraction = figures.extraction as { wasm: number; wasmAllThreads: number } | undefined;
+      const best = (mode: 'inference_ips' | 'full_finetune_ips') => Math.max(peer[mode], peer.channels_last[mode]);
+      if (extraction) rows.push({ name: `  ratio: wasm extraction (${cores} threads) / best PyTorch inference (target ≥ 1.5)`, value: extraction.wasmAllThreads / best('inference_ips'), unit: '×' });
+      const full = figures.full as { imagesPerSec: number } | undefined;
+      if (full) rows.push({ name: '  ratio: wasm full fine-tune / best PyTorch full fine-tune (target ≥ 0.25)', value: full.imagesPerSec / best('full_finetune_ips'), unit: '×' });
       rows.push({ name: `PyTorch plain loop, ${EPOCHS} epochs frozen base (from its rates)`, value: loop, unit: 's' });
       const frozen = figures.frozenBase as { cachedSeconds: number } | undefined;
       if (frozen) rows.push({ name: '  ratio: tfjs cached / PyTorch loop (target ≤ 0.2)', value: frozen.cachedSeconds / loop, unit: '×' });
@@ -128,6 +147,8 @@ async function main() {
     rows.push(...ui.rows);
   }
 
+  figures.machine = { ...(figures.machine as object), loadAverageAtEnd: loadavg() };
+  rows.push({ name: 'load average (1 min) at start / end', value: (figures.machine as { loadAverageAtStart: number[] }).loadAverageAtStart[0], unit: '', note: `${loadavg()[0].toFixed(1)} at the end, on ${cores} cores` });
   printReport(rows);
   const dir = resolve('bench/results');
   mkdirSync(dir, { recursive: true });

@@ -11,7 +11,7 @@ import { resolveModelArg } from './modelArg';
 
 export const TRAIN_USAGE = `finetune train --model DIR|ID|URL|FILE.keras|FILE.h5 --data DIR [--cut LAYER|NODE] [--train head|top:K|all|fine-tune|gradual|A,B]
   [--optimizer adam|sgd|rmsprop] [--lr N] [--batch N] [--epochs N] [--validation-split F] [--seed N]
-  [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|webgpu|wasm|cpu] [--runs DIR] [--name NAME] [--json]
+  [--patience N] [--dropout F] [--class-weights balanced] [--augment] [--backend tensorflow|webgpu|wasm|cpu] [--threads N] [--runs DIR] [--name NAME] [--json]
   [--input-range 0,1|-1,1|0,255|caffe|torch]   (--model also takes a Keras .keras / .h5 file)
 finetune train --resume RUNDIR [--json]`;
 
@@ -32,6 +32,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     'class-weights': { type: 'string' },
     augment: { type: 'boolean' },
     backend: { type: 'string' },
+    threads: { type: 'string' },
     runs: { type: 'string' },
     name: { type: 'string' },
     json: { type: 'boolean' },
@@ -66,6 +67,7 @@ export async function trainCommand(args: string[]): Promise<number> {
     classWeights: values['class-weights'] as TrainSpecInput['classWeights'],
     augment: values.augment,
     backend: parseBackend(values.backend),
+    threads: optionalNumber(values.threads, '--threads'),
     name: values.name,
     inputRange: parseInputRange(values['input-range']),
   };

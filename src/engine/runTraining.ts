@@ -14,7 +14,7 @@ import { augmentBatch } from './data/augment';
 import { Rng } from './util/rng';
 import { RunDir } from './run/runDir';
 import { restoreWeights } from './run/checkpoint';
-import { TrainSetupError, errorLine } from './train/errors';
+import { TrainSetupError, errorLine, explainHeapFailure } from './train/errors';
 import { balancedClassWeights } from './train/loss';
 import { runPhases } from './train/phases';
 import { frozenChecksums, verifyFrozen } from './train/frozenCheck';
@@ -72,7 +72,8 @@ export function resumeTraining(runDirPath: string, options: RunTrainingOptions):
 async function reportingErrors(options: RunTrainingOptions, body: () => Promise<RunResult>): Promise<RunResult> {
   try {
     return await body();
-  } catch (err) {
+  } catch (caught) {
+    const err = explainHeapFailure(caught);
     options.onEvent({ type: 'error', message: errorLine(err) });
     throw err;
   }

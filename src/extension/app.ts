@@ -10,7 +10,7 @@ import { RunsTreeProvider } from './views/runsTree';
 import { DashboardController } from './dashboard/controller';
 import { DashboardPanel } from './dashboard/panel';
 import { RunStatusBar } from './statusBar';
-import { backendSetting, defaultHyperparameters, runsFolder } from './settings';
+import { backendSetting, defaultHyperparameters, runsFolder, threadsSetting } from './settings';
 import { requireTrust } from './trust';
 import { withCut, withTopK } from './state/freezePlan';
 import { demoSpec } from '../engine/demo';
@@ -171,7 +171,7 @@ export class App implements vscode.Disposable {
       return;
     }
     const { buildSpec } = await import('./state/specBuilder'); // zod, loaded on first use
-    const built = buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting());
+    const built = buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting(), threadsSetting());
     if (!built.ok) {
       void vscode.window.showWarningMessage(`Finetune: ${built.reason}`);
       return;

@@ -25,6 +25,12 @@ export function backendSetting(): BackendName | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
+/** `finetune.threads`; undefined (every core) for 0 or anything unusable. */
+export function threadsSetting(): number | undefined {
+  const value = config().get<number>('threads', 0);
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 256 ? value : undefined;
+}
+
 /** Defaults for the dashboard's hyperparameters, from settings, clamped to what the engine accepts. */
 export function defaultHyperparameters(): Hyperparameters {
   const c = config();

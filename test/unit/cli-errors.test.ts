@@ -38,6 +38,7 @@ test('usage errors: unknown command, unknown flag, missing required flag', () =>
   assertOneLineError(cli('train', '--model', modelDir, '--data', dataDir, '--bogus'), /bogus/);
   assertOneLineError(cli('train', '--model', modelDir), /--data is required/);
   assertOneLineError(cli('train', '--model', modelDir, '--data', dataDir, '--epochs', 'many'), /--epochs expects a number/);
+  assertOneLineError(cli('train', '--model', modelDir, '--data', dataDir, '--threads', '0'), /invalid training spec: threads: /);
 });
 
 test('a missing model folder, an unreadable model and a missing data folder', () => {

@@ -14,6 +14,7 @@ import { adapterText } from '../../shared/format';
 import { installWasmTrainingKernels } from './wasmGradients';
 import { installWasmFastKernels } from './wasmFastKernels';
 import { installWasmCopyKernels } from './wasmCopyKernels';
+import { installWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 
 export interface SelectBackendOptions {
   /** A backend the user insisted on; if unavailable, selection fails with a clear error. */
@@ -84,6 +85,7 @@ async function tryWasm(requireFn: (id: string) => unknown): Promise<Attempt> {
     installWasmTrainingKernels();
     installWasmFastKernels();
     installWasmCopyKernels();
+    installWasmDepthwiseKernels();
     return { ok: true, package: WASM, gpu: false, notes: [] };
   } catch (e) {
     return { ok: false, reason: requireFailureReason(WASM, e), notes: [] };

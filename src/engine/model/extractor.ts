@@ -11,9 +11,15 @@ export interface FeatureExtractor {
   extract(images: tf.Tensor): Promise<tf.Tensor[]>;
 }
 
+/** An extractor that is a Layers prefix, which the extraction pool (parallel/extractPool.ts) can copy into its threads. */
+export interface LayersExtractor extends FeatureExtractor {
+  readonly prefix: tf.LayersModel;
+}
+
 /** A Layers model's frozen prefix as an extractor; `predict` runs it in inference mode and records nothing for backprop. */
-export function layersExtractor(prefix: tf.LayersModel): FeatureExtractor {
+export function layersExtractor(prefix: tf.LayersModel): LayersExtractor {
   return {
+    prefix,
     shapes: prefix.outputs.map((o) => o.shape.slice(1) as number[]),
     extract: async (images) => {
       const out = prefix.predict(images);

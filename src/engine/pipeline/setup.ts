@@ -16,6 +16,7 @@ import { prepareInputs, type PrecomputedFeatures, type PreparedInputs } from '..
 import { choosePreprocessing } from '../model/preprocessingFor';
 import type { Owner } from './owner';
 import { openModelSource } from './sources';
+import { extractorOnThreads } from '../parallel/extractPool';
 import { gatherWarningFacts } from './warningFacts';
 import { runWarnings } from '../../shared/warnings';
 import type { TrainingModel } from './source';
@@ -77,10 +78,18 @@ export interface InputOptions {
 /** Decodes the images (through the feature extractor when there is one) and moves to a backend that can train the model. */
 export async function loadInputs(spec: TrainSpec, setup: RunSetup, options: InputOptions & { emit: SetupOptions['emit'] }, owner: Owner): Promise<PreparedInputs> {
   const { dataset, pre, model } = setup;
-  const inputs = owner.own(
-    await prepareInputs({ dataset, pre, extractor: model.extractor, precomputed: options.features && { features: options.features, outputs: model.plan.boundary }, batchSize: spec.batchSize, cacheDir: options.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit: options.emit, signal: options.signal }),
-    (i) => i.dispose(),
-  );
+  // The pool's threads hold a wasm heap each: they end as soon as the features are extracted.
+  const extractor = model.extractor && (await extractorOnThreads(model.extractor, spec.threads));
+  if (extractor && extractor.threads > 1) options.emit({ type: 'log', level: 'info', message: `Feature extraction on ${extractor.threads} threads (one wasm instance each)` });
+  let inputs: PreparedInputs;
+  try {
+    inputs = owner.own(
+      await prepareInputs({ dataset, pre, extractor, precomputed: options.features && { features: options.features, outputs: model.plan.boundary }, batchSize: spec.batchSize, cacheDir: options.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, emit: options.emit, signal: options.signal }),
+      (i) => i.dispose(),
+    );
+  } finally {
+    await extractor?.dispose();
+  }
   await moveToTrainingBackend(setup.backend.name, model, (message, level) => options.emit({ type: 'log', level, message }));
   return inputs;
 }

@@ -1,3 +1,5 @@
+import { tf } from '../tf';
+
 /** A one-line problem with the run's inputs (unknown layer, empty validation set, …). CLI exit code 2. */
 export class TrainSetupError extends Error {
   override name = 'TrainSetupError';
@@ -13,6 +15,28 @@ export class NonFiniteLossError extends Error {
   ) {
     super(`training diverged: the loss became ${loss} at epoch ${epoch}, batch ${batch}; try a lower learning rate (checkpoints from earlier epochs are untouched)`);
   }
+}
+
+/** The wasm heap ran out (or a plan says it would): one line with advice, instead of "Aborted()". */
+export class HeapExhaustedError extends Error {
+  override name = 'HeapExhaustedError';
+}
+
+/**
+ * How the tfjs wasm backend fails when its heap cannot grow: malloc returns 0,
+ * so the next view of the heap is too long ("Invalid typed array length", a
+ * RangeError) or the next write traps ("memory access out of bounds"), or the
+ * module aborts ("Aborted()"). After any of them the module is unusable, so
+ * the run ends here.
+ */
+const WASM_HEAP_FAILURE = /^Aborted\(|memory access out of bounds|Invalid typed array length|Array buffer allocation failed|WebAssembly\.Memory/;
+
+/** On the wasm backend, a heap failure becomes a HeapExhaustedError with advice; any other error is returned as it is. */
+export function explainHeapFailure(err: unknown, backend = tf.getBackend()): unknown {
+  if (backend !== 'wasm' || !(err instanceof Error) || err instanceof HeapExhaustedError || !WASM_HEAP_FAILURE.test(err.message)) return err;
+  return new HeapExhaustedError(
+    `the wasm backend ran out of memory (its heap stops at 4 GiB): lower the batch size (--batch, or the dashboard's batch size) or train fewer layers; the checkpoints of finished epochs are kept (wasm said: ${errorLine(err)})`,
+  );
 }
 
 /** The first line of an error's message, for one-line reports. */

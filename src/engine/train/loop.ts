@@ -1,11 +1,11 @@
 import { tf } from '../tf';
 import type { Rng } from '../util/rng';
 import type { BatchLogs, Callback, EpochLogs, GradientStep, LoopControl, StopReason, WeightGradient } from './callbacks';
-import { accuracy, crossEntropy } from './loss';
 import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
 import { evaluateLoss, readAndDispose, runPrefix } from './evaluate';
 import { NonFiniteLossError } from './errors';
+import { batchGradients } from './microBatch';
 
 export interface LabelledSource {
   x: TensorSource;
@@ -35,6 +35,8 @@ export interface FitOptions {
   train: LabelledSource;
   validation: LabelledSource;
   batchSize: number;
+  /** Examples per gradient pass when a batch does not fit in memory at once (microBatch.ts); default: the whole batch. */
+  microBatchSize?: number;
   /** Epoch numbers of this call, from 1; a later phase starts where the one before ended. */
   firstEpoch: number;
   lastEpoch: number;
@@ -181,17 +183,9 @@ async function trainStep(
     if (transform) pixels[0] = transform(pixels[0], rng);
     const xs = options.prefix ? runPrefix(options.prefix, pixels) : pixels;
     const labels = tf.tensor1d(indices.map((i) => train.y[i]), 'int32');
-    let acc: tf.Scalar | undefined;
-    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const { value, grads } = tf.variableGrads(() => {
-      const probs = model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor;
-      // Kept past variableGrads' own tidy so the accuracy can be read below.
-      acc = tf.keep(accuracy(probs, labels));
-      return crossEntropy(probs, labels, classWeights);
-    }, vars);
-    const both = tf.stack([value, acc!]);
-    acc!.dispose();
-    return { grads, both };
+    // One pass, or micro-batches whose gradients sum to the batch's (microBatch.ts).
+    const { loss, accuracy: acc, grads } = batchGradients(model, xs, labels, classWeights, options.microBatchSize ?? indices.length);
+    return { grads, both: tf.stack([loss, acc]) };
   });
   try {
     // Read asynchronously: the webgpu backend cannot read synchronously under Node.

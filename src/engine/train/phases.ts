@@ -9,6 +9,7 @@ import { ProgressEvents } from './progress';
 import { CheckpointWriter } from './checkpointing';
 import { splitOptimizerWeights, type Checkpoint } from '../run/checkpoint';
 import { LayerSignalRecorder } from './layerSignal';
+import { describePlan, planMicroBatches } from './microBatch';
 
 /** Layers that train at the phase's learning rate × `lrMultiplier`, with their own optimizer state. */
 export interface PhaseGroup {
@@ -130,6 +131,9 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
         })
       : undefined;
     if (writer) callbacks.push(writer);
+    // Per phase: what trains, and so what a pass holds for the backward pass, changes with the freeze.
+    const micro = await planMicroBatches(options.model, spec.batchSize);
+    if (micro.count > 1) options.emit({ type: 'log', level: 'warn', message: describePlan(micro) });
     try {
       const result = await fit({
         model: options.model,
@@ -138,6 +142,7 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
         train: options.train,
         validation: options.validation,
         batchSize: spec.batchSize,
+        microBatchSize: micro.size,
         firstEpoch,
         lastEpoch: phaseEnd,
         rng: options.rng,

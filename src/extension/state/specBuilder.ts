@@ -8,7 +8,7 @@ import type { HostStore } from './store';
 
 export type SpecResult = { ok: true; spec: TrainSpec } | { ok: false; reason: string };
 
-export function buildSpec(store: HostStore, runsDir: string, backend: BackendName | undefined): SpecResult {
+export function buildSpec(store: HostStore, runsDir: string, backend: BackendName | undefined, threads?: number): SpecResult {
   const m = store.model;
   const plan = store.plan;
   if (!m || !plan) return { ok: false, reason: 'Open a model first.' };
@@ -36,6 +36,7 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
     twoPhase: h.twoPhase ? { headEpochs: Math.min(h.headEpochs, Math.max(1, h.epochs - 1)), lrMultiplier: h.lrMultiplier } : undefined,
     backend,
     inputRange: h.inputRange === 'auto' ? undefined : h.inputRange,
+    threads,
     name: runName(m.summary.name),
   });
   if (!parsed.success) {
