@@ -88,7 +88,8 @@ describe('ui: sweep and compare', () => {
     await focusWorkbench(page);
     await runCommandSoon(page, 'Finetune: Focus on Runs View');
     const pane = await viewPane(page, 'Runs');
-    const sweepRow = treeRows(pane, 'sweep-dataset').first();
+    // The sweep folder is named after the dataset the earlier scenarios left chosen; only '-sweep-' is certain.
+    const sweepRow = treeRows(pane, '-sweep-').first();
     await sweepRow.waitFor({ timeout: 30_000 });
     assert.match((await sweepRow.textContent()) ?? '', /sweep · completed · 3 candidates · best \d+\.\d% \(c2: flatten · head\)/);
     if ((await sweepRow.getAttribute('aria-expanded')) !== 'true') await sweepRow.locator('.monaco-tl-twistie').click();
