@@ -10,21 +10,9 @@
 // average pool of MobileNetV2 and any global average) spreads dy/(H·W) over
 // every position, again a block copy. wasm's loop took 72 ms.
 import { tf } from '../tf';
-import { wrapWasmKernel } from './wasmKernelWrap';
-
-interface TensorInfo {
-  dataId: object;
-  shape: number[];
-  dtype: tf.DataType;
-}
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): tf.backend_util.TypedArray;
-}
+import { wrapWasmKernel, type TensorInfo, type WasmBackend } from './wasmKernelWrap';
 
 const product = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
-
 
 /**
  * Tiles `src` (of `shape`) into `out` by `reps`, one axis at a time from the

@@ -8,18 +8,7 @@
 // with no intermediate tensors. Cases these loops do not cover (dilation > 1,
 // NCHW) keep the op-based kernels they wrap.
 import { tf } from '../tf';
-import { wrapWasmKernel } from './wasmKernelWrap';
-
-interface TensorInfo {
-  dataId: object;
-  shape: number[];
-  dtype: tf.DataType;
-}
-
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): tf.backend_util.TypedArray;
-}
+import { wrapWasmKernel, type TensorInfo, type WasmBackend } from './wasmKernelWrap';
 
 interface DepthwiseAttrs {
   strides: number | [number, number];

@@ -3,6 +3,19 @@
 // form (handle the case they speed up, hand every other case to the original).
 import { tf } from '../tf';
 
+/** A tensor as a kernel sees it. */
+export interface TensorInfo {
+  dataId: object;
+  shape: number[];
+  dtype: tf.DataType;
+}
+
+/** The two wasm backend methods a kernel that works on the heap in place needs (tfjs does not export the type). */
+export interface WasmBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
+  typedArrayFromHeap(info: TensorInfo): tf.backend_util.TypedArray;
+}
+
 const wrapped = new Set<string>();
 
 /**
