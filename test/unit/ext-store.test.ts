@@ -258,3 +258,16 @@ test('the run names the device: the WebGPU adapter when there is one, else GPU o
   store.applyEvent({ type: 'backend', report: { name: 'wasm', package: '@tensorflow/tfjs-backend-wasm', gpu: false, skipped: [] } });
   assert.equal(store.run.device, 'CPU');
 });
+
+test('the input range chosen for one model does not carry over to the next', () => {
+  const { store, changes } = loaded();
+  store.editHyper({ inputRange: '0,1', epochs: 7 });
+  changes.length = 0;
+  store.setModel('/models/other', demoSummary());
+  assert.equal(store.hyper.inputRange, 'auto', 'the next model starts from its own preprocessing');
+  assert.equal(store.hyper.epochs, 7, 'other edits are kept');
+  assert.ok(changes.some((c) => c.has('hyper')), 'the dashboard is told');
+  changes.length = 0;
+  store.setModel('/models/third', demoSummary());
+  assert.ok(!changes.some((c) => c.has('hyper')), 'nothing to tell when the range was already auto');
+});

@@ -85,7 +85,10 @@ export class HostStore {
     this.model = { dir, summary, planModel, note };
     this.plan = initialPlan(planModel);
     this.suggestion = null;
-    this.emit('model', 'layers', 'plan', 'suggestion');
+    // The input range answers what one model expects: another model starts from its own again.
+    const rangeReset = this.hyper.inputRange !== 'auto';
+    if (rangeReset) this.hyper = { ...this.hyper, inputRange: 'auto' };
+    this.emit('model', 'layers', 'plan', 'suggestion', ...(rangeReset ? (['hyper'] as const) : []));
     this.clearFinishedRun();
   }
 

@@ -37,6 +37,11 @@ async function acceptGridStep(page, step, expected) {
 
 describe('ui: sweep and compare', () => {
   scenario('a sweep on the demo from the palette opens the comparison; a point opens its run', async ({ page }) => {
+    // A sweep on the demo, whatever model an earlier scenario left open (the Keras one, say).
+    await focusWorkbench(page);
+    await runCommandSoon(page, 'Finetune: Open Demo Model');
+    await runCommandSoon(page, 'Finetune: Focus on Layers View');
+    await treeRows(await viewPane(page, 'Layers'), '✂ cut').filter({ hasText: /dense1\s*\[/ }).waitFor({ timeout: 60_000 });
     let view = await readyDashboard(page);
     await setField(view, 'hyper-epochs', 3); // 3 candidates × 3 epochs keeps the scenario short
     await focusWorkbench(page);
