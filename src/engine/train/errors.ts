@@ -46,10 +46,10 @@ export function errorLine(err: unknown): string {
 }
 
 /**
- * Whether an error is the run being cancelled rather than failing: our own
- * CancelledError, or the AbortError that `signal.throwIfAborted()` throws when
- * Stop arrives while images are decoded or features extracted.
+ * Whether an error is the run being cancelled rather than failing: the
+ * AbortError that Stop raises while images are decoded or features extracted
+ * (a Stop during training ends the loop instead, with no error).
  */
 export function isCancellation(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'CancelledError' || error.name === 'AbortError');
+  return error instanceof Error && error.name === 'AbortError';
 }
