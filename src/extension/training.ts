@@ -115,7 +115,7 @@ export class TrainingController implements vscode.Disposable {
       this.startedAt = null;
       await proc.dispose(1000);
       if (job.kind === 'train' && since !== null && this.store.run.phase === 'cancelled' && !this.store.result) {
-        await recordForcedStop(vscode.Uri.file(job.spec.runsDir), since, job.spec.name, this.store.epochs.length).catch((e: unknown) => this.log(`could not record the stop: ${String(e)}`));
+        await recordForcedStop(vscode.Uri.file(job.spec.runsDir), since, job.spec.name, this.store.history.epochs.length).catch((e: unknown) => this.log(`could not record the stop: ${String(e)}`));
       }
       this.onRunsChanged();
     }

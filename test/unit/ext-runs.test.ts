@@ -99,10 +99,10 @@ test('a resumed run starts its chart with the epochs already logged', () => {
   assert.equal(history[1].valAccuracy, 0.86, 'a repeated epoch keeps its last line');
   const store = new HostStore();
   store.beginRun('r', 5, history);
-  assert.equal(store.epochs.length, 2);
+  assert.equal(store.history.epochs.length, 2);
   store.applyEvent({ type: 'epoch', epoch: 2, epochs: 5, loss: 0.3, accuracy: 0.9, valLoss: 0.4, valAccuracy: 0.9, lr: 0.001, elapsedMs: 1, etaMs: 1 });
   store.applyEvent({ type: 'epoch', epoch: 3, epochs: 5, loss: 0.2, accuracy: 0.9, valLoss: 0.3, valAccuracy: 0.92, lr: 0.001, elapsedMs: 1, etaMs: 1 });
-  assert.deepEqual(store.epochs.toArray().map((p) => p.epoch), [1, 2, 3]);
+  assert.deepEqual(store.history.epochs.toArray().map((p) => p.epoch), [1, 2, 3]);
 });
 
 test('a Graph model trains a head on its features: no cut, plan head', () => {

@@ -92,15 +92,15 @@ test('events build the history; a snapshot holds every epoch so far', () => {
     store.applyEvent(epoch(e));
   }
   assert.equal(store.run.phase, 'running');
-  assert.equal(store.epochs.toArray().length, 3);
-  assert.deepEqual(store.batches.toArray().map((p) => p.step), Array.from({ length: 12 }, (_, i) => i + 1));
+  assert.equal(store.history.epochs.toArray().length, 3);
+  assert.deepEqual(store.history.batches.toArray().map((p) => p.step), Array.from({ length: 12 }, (_, i) => i + 1));
   assert.equal(store.run.epoch, 3);
   assert.equal(metrics.length, 15);
   store.applyEvent({ type: 'done', result: result() });
   assert.equal(store.run.phase, 'completed');
   assert.equal(store.section('results')!.valAccuracy, 0.98);
   store.applyEvent(epoch(4));
-  assert.equal(store.epochs.length, 3, 'events after the end are ignored');
+  assert.equal(store.history.epochs.length, 3, 'events after the end are ignored');
 });
 
 test('a new run clears the previous history and results', () => {
@@ -112,7 +112,7 @@ test('a new run clears the previous history and results', () => {
   store.subscribe({ metrics: (_b, _e, r) => (reset = r) });
   store.beginRun('r2', 3);
   assert.equal(reset, true);
-  assert.equal(store.epochs.length, 0);
+  assert.equal(store.history.epochs.length, 0);
   assert.equal(store.section('results'), null);
 });
 
@@ -143,7 +143,7 @@ test('a Stop that had to kill the trainer ends the run as stopped, not failed', 
   store.stoppedWithoutModel();
   assert.equal(store.run.phase, 'cancelled');
   assert.equal(store.run.outcome, 'Stopped after 1 epoch; no model was saved');
-  assert.equal(store.epochs.length, 1, 'the history so far is kept');
+  assert.equal(store.history.epochs.length, 1, 'the history so far is kept');
   store.failRun('late crash report');
   assert.equal(store.run.phase, 'cancelled', 'a late failure does not overwrite the end');
 });
@@ -183,7 +183,7 @@ test('changing the model or the dataset clears a finished run from the screen', 
   store.setDataset('/other', 'other');
   assert.equal(store.run.phase, 'idle', 'no stale "Failed" after a dataset change');
   assert.equal(store.run.message, null);
-  assert.equal(store.epochs.length, 0);
+  assert.equal(store.history.epochs.length, 0);
   assert.deepEqual(resets, [true], 'the charts are told to clear');
   store.beginRun('r2', 3);
   store.applyEvent({ type: 'done', result: result() });

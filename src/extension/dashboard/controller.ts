@@ -103,7 +103,7 @@ export class DashboardController implements vscode.Disposable {
         // Everything pending is in the snapshot; the page was rebuilt from scratch.
         this.coalescer.discard();
         panel.markReady();
-        this.post({ type: 'snapshot', state: store.snapshot(), batches: store.batches.toArray(), epochs: store.epochs.toArray() });
+        this.post({ type: 'snapshot', state: store.snapshot(), batches: store.history.batches.toArray(), epochs: store.history.epochs.toArray() });
         return;
       case 'chooseModel':
         return this.actions.chooseModel();

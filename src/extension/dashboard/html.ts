@@ -28,21 +28,33 @@ export function contentSecurityPolicy(cspSource: string, nonce: string): string 
   ].join('; ');
 }
 
-export function dashboardHtml(uris: ShellUris, nonce: string): string {
-  const csp = contentSecurityPolicy(uris.cspSource, nonce);
+/**
+ * A page of ours: the CSP above, one stylesheet and one module script from
+ * dist/. `body` is fixed markup, never a file-derived string.
+ */
+export function pageHtml(uris: ShellUris, nonce: string, title: string, body: string): string {
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(uris.cspSource, nonce)}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <link rel="stylesheet" href="${uris.style}">
-<title>Finetune Studio</title>
+<title>${title}</title>
 </head>
 <body>
-<header class="top" id="top"><h1>Finetune Studio</h1><p id="status-line" class="status-line">Loading…</p></header>
-<main id="app"></main>
+${body}
 <script type="module" nonce="${nonce}" src="${uris.script}"></script>
 </body>
 </html>`;
+}
+
+export function dashboardHtml(uris: ShellUris, nonce: string): string {
+  return pageHtml(
+    uris,
+    nonce,
+    'Finetune Studio',
+    `<header class="top" id="top"><h1>Finetune Studio</h1><p id="status-line" class="status-line">Loading…</p></header>
+<main id="app"></main>`,
+  );
 }

@@ -14,7 +14,7 @@ import type {
   RunView,
 } from '../../shared/protocol/webview';
 import { adapterText } from '../../shared/format';
-import { RingBuffer } from './ringBuffer';
+import { MetricHistory } from './metricHistory';
 import { DEFAULT_HYPER, IDLE_RUN } from './defaults';
 import { RunMachine } from './runMachine';
 import { PlanModel, initialPlan, type FreezePlan } from './freezePlan';
@@ -43,17 +43,13 @@ export class HostStore {
   run: RunView = { ...IDLE_RUN };
   result: RunResult | null = null;
   readonly files = new FileRegistry();
-  /** Per-batch points: bounded, because a long run has millions of batches. */
-  readonly batches = new RingBuffer<BatchPoint>(20_000);
-  /** Per-epoch points: bounded only by the epoch limit, so a reopened chart holds every epoch. */
-  readonly epochs = new RingBuffer<EpochPoint>(10_000);
+  /** The run's charts: batch and epoch points, and the live ETA. */
+  readonly history: MetricHistory;
   private readonly listeners = new Set<StoreListener>();
-  private step = 0;
-  /** When the first batch of this run arrived, for a live ETA between epoch ends. */
-  private firstBatchAt: number | null = null;
-  private batchesAtFirst = 0;
 
-  constructor(private readonly now: () => number = () => Date.now()) {}
+  constructor(now: () => number = () => Date.now()) {
+    this.history = new MetricHistory(now);
+  }
 
   subscribe(listener: StoreListener): () => void {
     this.listeners.add(listener);
@@ -148,8 +144,7 @@ export class HostStore {
     this.machine.reset();
     this.run = { ...IDLE_RUN };
     this.result = null;
-    this.batches.clear();
-    this.epochs.clear();
+    this.history.reset();
     this.emit('run', 'results');
     this.emitMetrics([], [], true);
   }
@@ -166,11 +161,7 @@ export class HostStore {
    */
   beginRun(runName: string, epochs: number, history: EpochPoint[] = []): boolean {
     if (!this.machine.start()) return false;
-    this.batches.clear();
-    this.epochs.clear();
-    for (const point of history) this.epochs.push(point);
-    this.step = 0;
-    this.firstBatchAt = null;
+    this.history.reset(history);
     this.result = null;
     this.run = { ...IDLE_RUN, phase: 'starting', runName, epochs, message: 'Starting the trainer…' };
     this.emit('run', 'results');
@@ -185,10 +176,7 @@ export class HostStore {
    */
   showHistory(runName: string, history: EpochPoint[], message: string): boolean {
     if (this.machine.active) return false;
-    this.batches.clear();
-    this.epochs.clear();
-    for (const point of history) this.epochs.push(point);
-    this.step = 0;
+    this.history.reset(history);
     this.result = null;
     this.files.clear();
     const last = history.at(-1)?.epoch ?? 0;
@@ -228,20 +216,14 @@ export class HostStore {
         this.run = { ...this.run, phase, stage: { name: event.stage, done: event.done, total: event.total }, etaMs: event.etaMs };
         break;
       case 'batch': {
-        // The global batch number, so the x axis is true even though events are sampled (~8/s).
-        this.step = Math.max(this.step + 1, (event.epoch - 1) * event.batchesPerEpoch + event.batch);
-        const point: BatchPoint = { step: this.step, epoch: event.epoch, loss: event.loss, accuracy: event.accuracy };
-        this.batches.push(point);
-        const etaMs = this.batchEta(event.epoch, event.batch, event.batchesPerEpoch);
+        const { point, etaMs } = this.history.addBatch(event, this.run.epochs);
         this.run = { ...this.run, phase, stage: null, epoch: event.epoch, batch: event.batch, batchesPerEpoch: event.batchesPerEpoch, imagesPerSec: event.imagesPerSec, etaMs: etaMs ?? this.run.etaMs };
         this.emitMetrics([point], [], false);
         break;
       }
       case 'epoch': {
         const point: EpochPoint = { epoch: event.epoch, loss: event.loss, accuracy: event.accuracy, valLoss: event.valLoss, valAccuracy: event.valAccuracy };
-        // A resumed run may repeat an epoch it had already logged: keep one point per epoch.
-        if (this.epochs.last()?.epoch === event.epoch) this.replaceLastEpoch(point);
-        else this.epochs.push(point);
+        this.history.addEpoch(point);
         this.run = { ...this.run, phase, stage: null, epoch: event.epoch, epochs: event.epochs, etaMs: event.etaMs };
         this.emitMetrics([], [point], false);
         break;
@@ -254,27 +236,6 @@ export class HostStore {
         return;
     }
     this.emit('run');
-  }
-
-  private replaceLastEpoch(point: EpochPoint): void {
-    const all = this.epochs.toArray();
-    all[all.length - 1] = point;
-    this.epochs.clear();
-    for (const p of all) this.epochs.push(p);
-  }
-
-  /** Remaining time from the pace of batches so far (null until two batch events have arrived). */
-  private batchEta(epoch: number, batch: number, perEpoch: number): number | null {
-    const done = (epoch - 1) * perEpoch + batch;
-    const total = perEpoch * this.run.epochs;
-    if (this.firstBatchAt === null) {
-      this.firstBatchAt = this.now();
-      this.batchesAtFirst = done;
-      return null;
-    }
-    const elapsed = this.now() - this.firstBatchAt;
-    const rate = (done - this.batchesAtFirst) / elapsed;
-    return rate > 0 && total >= done ? (total - done) / rate : null;
   }
 
   finishRun(result: RunResult): void {
@@ -292,7 +253,7 @@ export class HostStore {
    */
   stoppedWithoutModel(): void {
     if (!this.machine.finish('cancelled')) return;
-    this.end('cancelled', unsavedOutcome('stopped', undefined, this.epochs.length), null);
+    this.end('cancelled', unsavedOutcome('stopped', undefined, this.history.epochs.length), null);
   }
 
   failRun(message: string): void {
