@@ -42,6 +42,10 @@ describe('ui: Teachable Machine export', () => {
     // Runs go to a fresh folder for this scenario (no run has a model yet), and the open model names no classes.
     mkdirSync(join(s.workspace, '.vscode'), { recursive: true });
     writeFileSync(join(s.workspace, '.vscode', 'settings.json'), JSON.stringify({ 'finetune.runsFolder': RUNS }));
+    // The settings file is read through a file watcher: wait until the Runs view lists the new, empty folder,
+    // or Classify would still see the runs of earlier scenarios and open its file dialog instead.
+    await runCommandSoon(page, 'Finetune: Focus on Runs View');
+    await (await viewPane(page, 'Runs')).getByText('No runs in this workspace yet').waitFor({ state: 'visible', timeout: 60_000 });
     await openModelJson(page, 'tm-unlabelled');
     await runCommandSoon(page, 'Finetune: Focus on Layers View');
     await treeRow(await viewPane(page, 'Layers'), 'out_relu').waitFor({ state: 'visible', timeout: 60_000 });
