@@ -1,6 +1,7 @@
 // The dashboard page (browser, ESM). It renders the host's state and sends
 // requests; it owns nothing but view state. On load it says `ready` and gets
 // a snapshot, because a hidden panel's page is discarded and rebuilt.
+import './base.css';
 import './dashboard.css';
 import type { DashboardState, HostToWebview } from '../shared/protocol/webview';
 import { registerToolkit } from './toolkit';

@@ -2,6 +2,7 @@
 // cost with the Pareto front, the sortable table, the overlaid validation
 // curves and the settings that differ. It renders the host's state and sends
 // only `ready` and `openRun` with a host-issued point id.
+import '../base.css';
 import './compare.css';
 import { COST_AXES, HostToCompareSchema, type CompareState, type CostAxis } from '../../shared/protocol/compare';
 import { byId, clear, el } from '../dom';
