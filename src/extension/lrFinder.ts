@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import type { TrainSpec } from '../shared/trainSpec';
 import type { HostStore } from './state/store';
 import type { TrainerProcess } from './trainer/process';
-import { formatRate } from '../shared/lrFormat';
+import { shortExp } from '../shared/format';
 
 /** How long a cooperative Stop may take before the process is killed. */
 const STOP_GRACE_MS = 20_000;
@@ -58,7 +58,7 @@ export class LrFinderController implements vscode.Disposable {
       await proc.whenReady();
       const result = await proc.rpc.request('lrFind', { spec }, { onEvent: (event) => state.apply(event) });
       state.finish(result);
-      this.log(`LR finder: ${result.end} after ${result.points.length} batches; suggestion ${result.suggestion ? formatRate(result.suggestion.lr) : 'none'}`);
+      this.log(`LR finder: ${result.end} after ${result.points.length} batches; suggestion ${result.suggestion ? shortExp(result.suggestion.lr) : 'none'}`);
     } catch (error) {
       // Stop before the sweep began ends the request without a result: a stop, not a failure.
       const code = (error as { code?: unknown } | null)?.code;

@@ -5,7 +5,7 @@
 import type { TrainEvent } from '../../shared/events';
 import type { LrFindResult } from '../../shared/lrFind';
 import type { LrFinderView } from '../../shared/protocol/webview';
-import { formatRate, shownRate } from '../../shared/lrFormat';
+import { shortExp, shownRate } from '../../shared/format';
 
 export class LrFinderState {
   private current: LrFinderView | null = null;
@@ -70,7 +70,7 @@ export class LrFinderState {
 
   /**
    * The rate to apply when the page asks for `learningRate`: the suggestion as
-   * shown (shared/lrFormat.ts), and refused unless it is the one on screen now
+   * shown (shortExp), and refused unless it is the one on screen now
    * (a click on an older result, or a forged message, must not set a rate the
    * user was not shown).
    */
@@ -78,7 +78,7 @@ export class LrFinderState {
     const suggestion = this.current?.result?.suggestion;
     if (!suggestion) return { ok: false, message: 'The LR finder has no suggestion to apply; run it first. The learning rate was kept.' };
     const lr = shownRate(suggestion.lr);
-    if (lr !== learningRate) return { ok: false, message: `The LR finder suggests ${formatRate(lr)}, not ${formatRate(learningRate)}; the learning rate was kept.` };
+    if (lr !== learningRate) return { ok: false, message: `The LR finder suggests ${shortExp(lr)}, not ${shortExp(learningRate)}; the learning rate was kept.` };
     return { ok: true, lr };
   }
 }
@@ -87,6 +87,6 @@ export class LrFinderState {
 function endLine(result: LrFindResult): string {
   const n = result.points.length;
   const how = result.end === 'diverged' ? `the loss diverged after ${n} batches, as a sweep is meant to end` : result.end === 'cancelled' ? `stopped after ${n} batches` : `swept ${n} batches`;
-  const what = result.suggestion ? `suggested learning rate ${formatRate(result.suggestion.lr)}` : 'no rate to suggest: the loss never fell';
+  const what = result.suggestion ? `suggested learning rate ${shortExp(result.suggestion.lr)}` : 'no rate to suggest: the loss never fell';
   return `LR finder: ${how}; ${what}.`;
 }

@@ -4,6 +4,7 @@
 // description, and gradient norm and update ratio in the tooltip. Pure (no
 // vscode), so it is unit-tested.
 import type { LayerSignal } from '../../shared/events';
+import { shortExp } from '../../shared/format';
 
 const BARS = ['▁', '▂', '▃', '▅', '▇'] as const;
 
@@ -12,11 +13,6 @@ export function signalScale(updateRatio: number): string {
   if (!Number.isFinite(updateRatio) || updateRatio <= 0) return BARS[0];
   const step = Math.round(Math.log10(updateRatio)) + 5; // 1e-5 → 0, 1e-3 → 2, 1e-1 → 4
   return BARS[Math.min(BARS.length - 1, Math.max(0, step))];
-}
-
-/** 0.00123 → `1.2e-3`; the form update ratios are compared in. */
-export function shortExp(x: number): string {
-  return Number.isFinite(x) ? x.toExponential(1).replace('e+', 'e') : String(x);
 }
 
 /** The row's description suffix: ` · ▃ 1.2e-3` (scale and update ratio), ` · ✓ unchanged`, or ` · ⚠ changed`. */
