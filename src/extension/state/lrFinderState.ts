@@ -78,7 +78,7 @@ export class LrFinderState {
     const suggestion = this.current?.result?.suggestion;
     if (!suggestion) return { ok: false, message: 'The LR finder has no suggestion to apply; run it first. The learning rate was kept.' };
     const lr = shownRate(suggestion.lr);
-    if (lr !== learningRate) return { ok: false, message: `The LR finder suggests ${shortExp(lr)}, not ${shortExp(learningRate)}; the learning rate was kept.` };
+    if (lr !== learningRate) return { ok: false, message: `The LR finder suggests ${shortExp(lr)}, not ${learningRate}; the learning rate was kept.` };
     return { ok: true, lr };
   }
 }
