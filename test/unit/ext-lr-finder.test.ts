@@ -72,7 +72,7 @@ test('Stop: a sweep stopped mid-way keeps its points; stopped before any batch i
 
   s.lrFinder.begin();
   s.lrFinder.finish({ points: sweep().points, end: 'completed', suggestion: null });
-  assert.equal(s.section('lrFinder')?.message, 'LR finder: swept 60 batches; no rate to suggest: the loss never fell.');
+  assert.equal(s.section('lrFinder')?.message, 'LR finder: swept the whole range in 60 batches without the loss diverging; no rate to suggest: the loss never fell.');
 });
 
 test('a new model, dataset or plan clears the result (it swept the old one); a running sweep is left alone', () => {

@@ -86,7 +86,7 @@ export class LrFinderState {
 /** How the sweep ended, in one line. */
 function endLine(result: LrFindResult): string {
   const n = result.points.length;
-  const how = result.end === 'diverged' ? `the loss diverged after ${n} batches, as a sweep is meant to end` : result.end === 'cancelled' ? `stopped after ${n} batches` : `swept ${n} batches`;
+  const how = result.end === 'diverged' ? `the loss diverged after ${n} batches, as a sweep is meant to end` : result.end === 'cancelled' ? `stopped after ${n} batches` : `swept the whole range in ${n} batches without the loss diverging`;
   const what = result.suggestion ? `suggested learning rate ${shortExp(result.suggestion.lr)}` : 'no rate to suggest: the loss never fell';
   return `LR finder: ${how}; ${what}.`;
 }
