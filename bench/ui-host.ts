@@ -173,7 +173,7 @@ async function lagBench(script: string, modelDir: string, dataDir: string): Prom
   const tree = new LayersTreeProvider(store);
   const statusBar = new RunStatusBar(store);
   const noop = () => undefined;
-  const dashboard = new DashboardController(vscode.Uri.file(process.cwd()), store, { chooseModel: noop, openDemo: noop, chooseDataset: noop, start: noop, stop: noop, sweep: noop, openFile: noop, rescanDataset: noop }, log);
+  const dashboard = new DashboardController(vscode.Uri.file(process.cwd()), store, { chooseModel: noop, openDemo: noop, chooseDataset: noop, start: noop, stop: noop, lrFind: noop, sweep: noop, openFile: noop, rescanDataset: noop }, log);
   const panel = dashboard.show();
   (panel.panel.webview as unknown as { received: { fire(m: unknown): void } }).received.fire({ type: 'ready' });
 

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { HostStore } from './state/store';
 import { UtilityTrainer } from './trainer/utilityTrainer';
 import { TrainingController } from './training';
+import { LrFinderController } from './lrFinder';
 import { LayersTreeProvider } from './views/layersTree';
 import { RunsTreeProvider } from './views/runsTree';
 import { DashboardController } from './dashboard/controller';
@@ -15,6 +16,7 @@ import { requireTrust } from './trust';
 import { withCut, withTopK } from './state/freezePlan';
 import { demoSpec } from '../engine/demo';
 import type { LayerNode } from './views/layerTreeIndex';
+import type { TrainSpec } from '../shared/trainSpec';
 import { counted } from './views/format';
 
 export class App implements vscode.Disposable {
@@ -22,6 +24,7 @@ export class App implements vscode.Disposable {
   readonly store = new HostStore();
   readonly utility: UtilityTrainer;
   readonly training: TrainingController;
+  readonly lrFinder: LrFinderController;
   readonly layers: LayersTreeProvider;
   readonly layersView: vscode.TreeView<LayerNode>;
   readonly runs: RunsTreeProvider;
@@ -35,6 +38,7 @@ export class App implements vscode.Disposable {
     this.store.hyper = defaultHyperparameters();
     this.utility = new UtilityTrainer(script, log);
     this.training = new TrainingController(this.store, script, log, () => void this.runs.refresh(), () => this.log.show(true));
+    this.lrFinder = new LrFinderController(this.store, script, log);
     this.layers = new LayersTreeProvider(this.store);
     // Checkbox state is the plan's, not VS Code's parent/child propagation.
     this.layersView = vscode.window.createTreeView('finetune.layers', { treeDataProvider: this.layers, manageCheckboxStateManually: true, showCollapseAll: true });
@@ -46,7 +50,9 @@ export class App implements vscode.Disposable {
       openDemo: () => void vscode.commands.executeCommand('finetune.openDemoModel'),
       chooseDataset: () => void vscode.commands.executeCommand('finetune.fineTuneFolder'),
       start: () => void this.startTraining(),
-      stop: () => this.training.stop(),
+      // Stop ends whichever is running: a run, or the LR finder's sweep.
+      stop: () => (this.lrFinder.active ? this.lrFinder.stop() : this.training.stop()),
+      lrFind: () => void this.findLearningRate(),
       sweep: () => void vscode.commands.executeCommand('finetune.sweepCutPoints'),
       rescanDataset: () => {
         if (this.store.dataset) void this.setDataset(this.store.dataset.dir);
@@ -55,6 +61,7 @@ export class App implements vscode.Disposable {
     }, log);
     this.disposables.push(
       this.log,
+      this.lrFinder,
       this.layers,
       this.layersView,
       this.layersView.onDidChangeCheckboxState((e) => this.layers.onCheckboxes(e.items)),
@@ -92,8 +99,8 @@ export class App implements vscode.Disposable {
 
   /** Loads a model folder's summary in the trainer and makes it the open model; `note` tells the user why it opened. */
   async loadModel(dir: string, note: string | null = null): Promise<boolean> {
-    if (this.training.active) {
-      void vscode.window.showWarningMessage('Finetune: stop the current training before opening another model.');
+    if (this.training.active || this.lrFinder.active) {
+      void vscode.window.showWarningMessage('Finetune: stop the current training or LR finder before opening another model.');
       return false;
     }
     try {
@@ -140,7 +147,7 @@ export class App implements vscode.Disposable {
 
   /** Makes a folder the dataset and scans it for the health report. */
   async setDataset(dir: string): Promise<void> {
-    if (this.training.active) return;
+    if (this.training.active || this.lrFinder.active) return;
     this.store.setDataset(dir, path.basename(dir));
     const { validationSplit, seed } = this.store.hyper;
     const scan = this.utility.request('health', { dataDir: dir, validationSplit, seed });
@@ -165,18 +172,30 @@ export class App implements vscode.Disposable {
   }
 
   async startTraining(): Promise<void> {
-    if (!requireTrust('Training')) return;
-    if (this.training.active) {
-      void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
-      return;
+    const spec = await this.currentSpec('Training');
+    if (spec) this.training.start({ kind: 'train', spec });
+  }
+
+  /** The dashboard's LR Finder: sweeps the spec Start would train, without making a run folder. */
+  async findLearningRate(): Promise<void> {
+    const spec = await this.currentSpec('The LR finder');
+    if (spec) this.lrFinder.start(spec);
+  }
+
+  /** The spec for the dashboard's model, plan, dataset and hyperparameters; undefined (and the user told why) when nothing may start. */
+  private async currentSpec(what: string): Promise<TrainSpec | undefined> {
+    if (!requireTrust(what)) return undefined;
+    if (this.training.active || this.lrFinder.active) {
+      void vscode.window.showInformationMessage(`Finetune: ${this.training.active ? 'a training run' : 'the LR finder'} is already in progress.`);
+      return undefined;
     }
     const { buildSpec } = await import('./state/specBuilder'); // zod, loaded on first use
     const built = buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting(), threadsSetting());
     if (!built.ok) {
       void vscode.window.showWarningMessage(`Finetune: ${built.reason}`);
-      return;
+      return undefined;
     }
-    this.training.start({ kind: 'train', spec: built.spec });
+    return built.spec;
   }
 
   async dispose(): Promise<void> {

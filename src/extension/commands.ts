@@ -48,6 +48,8 @@ export function registerCommands(context: vscode.ExtensionContext, app: App): vo
     },
     'finetune.showDashboard': () => app.showDashboard(),
     'finetune.stopTraining': () => {
+      // The dashboard's Stop ends whichever is running; so does the palette's.
+      if (app.lrFinder.active) return app.lrFinder.stop();
       if (!app.training.active) void vscode.window.showInformationMessage('Finetune: no training is running.');
       app.training.stop();
     },

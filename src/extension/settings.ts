@@ -43,7 +43,8 @@ export function defaultHyperparameters(): Hyperparameters {
   return {
     ...DEFAULT_HYPER,
     batchSize: num('batchSize', DEFAULT_HYPER.batchSize, 1, 4096, true),
-    epochs: num('epochs', DEFAULT_HYPER.epochs, 1, 10_000, true),
+    // 0 (the default) is Auto.
+    epochs: num('epochs', 0, 0, 10_000, true) || 'auto',
     learningRate: num('learningRate', DEFAULT_HYPER.learningRate, 1e-8, 10, false),
     validationSplit: num('validationSplit', DEFAULT_HYPER.validationSplit, 0.05, 0.9, false),
   };

@@ -123,6 +123,8 @@ export class TrainingController implements vscode.Disposable {
 
   private onEvent(event: Parameters<HostStore['applyEvent']>[0]): void {
     if (event.type === 'log') this.log(`[run] ${event.level}: ${event.message}`);
+    // Frozen weights that changed are a bug in the freezing itself: say so loudly, not only in the tree.
+    if (event.type === 'frozen' && event.changed.length > 0) void vscode.window.showErrorMessage(`Finetune: frozen layers changed during training (sha256 differs): ${event.changed.join(', ')}. Please report this.`);
     this.store.applyEvent(event);
   }
 

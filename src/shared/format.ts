@@ -45,6 +45,16 @@ export function percent(x: number, digits = 1): string {
   return Number.isFinite(x) ? `${(x * 100).toFixed(digits)}%` : '–';
 }
 
+/** 0.000321987 → `3.2e-4`: two significant digits in exponent form, as learning rates and update ratios are read. */
+export function shortExp(x: number): string {
+  return Number.isFinite(x) ? x.toExponential(1).replace('e+', 'e') : String(x);
+}
+
+/** A rate as shortExp shows it, as a number: the LR finder applies its suggestion as shown ("Use 3.2e-4" sets 0.00032, not 0.000321987…). */
+export function shownRate(lr: number): number {
+  return Number(shortExp(lr));
+}
+
 /**
  * The WebGPU adapter in one phrase: `nvidia ampere rtx-3080 (NVIDIA GeForce RTX 3080)`,
  * with `, software` for llvmpipe or SwiftShader. Dawn leaves fields it does not know empty.

@@ -13,14 +13,16 @@ export interface NumberField {
   max: number;
   /** Shown after the range, e.g. "0 turns it off". */
   hint?: string;
+  /** The field may be left to the engine: empty or "auto" means `auto` (the run spec leaves it out). */
+  auto?: true;
 }
 
 export const NUMBER_FIELDS = {
   learningRate: { kind: 'number', label: 'Learning rate', min: 1e-8, max: 10, hint: 'e.g. 0.001' },
   batchSize: { kind: 'integer', label: 'Batch size', min: 1, max: 4096 },
-  epochs: { kind: 'integer', label: 'Epochs', min: 1, max: 10_000 },
+  epochs: { kind: 'integer', label: 'Epochs', min: 1, max: 10_000, auto: true },
   validationSplit: { kind: 'number', label: 'Validation split', min: 0.05, max: 0.9, hint: 'the share of each class held out' },
-  earlyStoppingPatience: { kind: 'integer', label: 'Early stopping patience', min: 0, max: 1000, hint: '0 turns it off' },
+  earlyStoppingPatience: { kind: 'integer', label: 'Early stopping patience', min: 0, max: 1000, hint: '0 turns it off', auto: true },
   dropout: { kind: 'number', label: 'Head dropout', min: 0, max: 0.95 },
   headEpochs: { kind: 'integer', label: 'Head-only epochs', min: 1, max: 1000 },
   lrMultiplier: { kind: 'number', label: 'Phase-2 learning-rate multiplier', min: 1e-4, max: 1 },
@@ -28,6 +30,12 @@ export const NUMBER_FIELDS = {
 } as const satisfies Record<string, NumberField>;
 
 export type NumberKey = keyof typeof NUMBER_FIELDS;
+
+/** The fields that may be `auto` (see NumberField.auto). */
+export type AutoKey = { [K in NumberKey]: (typeof NUMBER_FIELDS)[K] extends { auto: true } ? K : never }[NumberKey];
+
+/** `auto`: the engine's budget rule decides (shared/budget.ts). */
+export const AUTO = 'auto';
 
 export const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'] as const;
 
@@ -56,12 +64,13 @@ export function fieldRule(key: NumberKey): string {
 /** A decimal as people type it: digits, one point, an optional exponent. No hex, no `Infinity`, no spaces inside. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-export type FieldCheck = { ok: true; value: number } | { ok: false; message: string };
+export type FieldCheck = { ok: true; value: number | typeof AUTO } | { ok: false; message: string };
 
-/** Checks what the user typed into a number field: the value to send, or why it is refused. */
+/** Checks what the user typed into a number field: the value to send, or why it is refused. An auto field takes empty or "auto" as `auto`. */
 export function checkField(key: NumberKey, text: string): FieldCheck {
   const f: NumberField = NUMBER_FIELDS[key];
   const trimmed = text.trim();
+  if (f.auto && (trimmed === '' || trimmed.toLowerCase() === AUTO)) return { ok: true, value: AUTO };
   if (trimmed === '') return { ok: false, message: `${fieldRule(key)}; the field is empty.` };
   if (!DECIMAL.test(trimmed)) return { ok: false, message: `${fieldRule(key)}; "${trimmed.slice(0, 20)}" is not a number.` };
   const value = Number(trimmed);

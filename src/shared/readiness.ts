@@ -14,10 +14,11 @@ export function datasetBlocker(d: Pick<DatasetView, 'scanning' | 'error' | 'heal
   return null;
 }
 
-/** Why Start is off (the first reason), or null when a run can start. */
-export function startBlocker(state: Pick<DashboardState, 'trusted' | 'model' | 'dataset' | 'run'>): string | null {
+/** Why Start (and the LR Finder, which sweeps what Start would train) is off: the first reason, or null when a run can start. */
+export function startBlocker(state: Pick<DashboardState, 'trusted' | 'model' | 'dataset' | 'run'> & Partial<Pick<DashboardState, 'lrFinder'>>): string | null {
   if (!state.trusted) return 'Training is disabled in Restricted Mode until you trust this workspace.';
   if (['starting', 'running', 'stopping'].includes(state.run.phase)) return 'A run is in progress.';
+  if (state.lrFinder?.phase === 'running' || state.lrFinder?.phase === 'stopping') return 'The LR finder is running.';
   if (!state.model) return 'Open a model first.';
   return datasetBlocker(state.dataset);
 }

@@ -29,5 +29,10 @@ export function setText(node: Element, text: string): void {
   if (node.textContent !== text) node.textContent = text;
 }
 
+/** A colour of the VS Code theme (a CSS variable on the body), for canvases that cannot use var(). */
+export function themeColor(name: string, fallback: string): string {
+  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
+}
+
 // Number formatting is the host's too (the trees, the status bar).
 export { counted, duration, fullCount, percent } from '../shared/format';

@@ -15,6 +15,8 @@ import { RunSection } from './sections/run';
 import { ActionBar } from './sections/actions';
 import { ChartsSection } from './sections/charts';
 import { ResultsSection } from './sections/results';
+import { LrFinderSection } from './sections/lrFinder';
+import { LayerStripSection } from './sections/layerStrip';
 
 registerToolkit();
 
@@ -27,10 +29,12 @@ const dataset = new DatasetSection();
 const run = new RunSection(byId('status-line'));
 const charts = new ChartsSection();
 const results = new ResultsSection();
+const lrFinder = new LrFinderSection();
+const layerStrip = new LayerStripSection();
 // The header is sticky: the action bar (Start, Stop, why Start is off) stays in view.
 byId('top').append(actions.root);
 app.append(
-  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, charts.root, hyper.root)),
+  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, lrFinder.root, charts.root, layerStrip.root, hyper.root)),
   results.root,
 );
 
@@ -41,15 +45,17 @@ function render(changed: Set<keyof DashboardState>): void {
   const any = (...keys: (keyof DashboardState)[]) => keys.some((k) => changed.has(k));
   if (any('model', 'layers', 'plan', 'run')) model.render(state);
   if (any('plan', 'run')) plan.render(state);
-  if (any('hyper', 'run', 'suggestion')) hyper.render(state);
+  if (any('hyper', 'run', 'suggestion', 'dataset')) hyper.render(state);
   if (any('dataset')) dataset.render(state);
   if (any('run', 'model', 'dataset', 'trusted')) run.render(state);
-  if (any('run', 'model', 'dataset', 'trusted', 'hyper')) actions.render(state, hyper.problem());
+  if (any('run', 'model', 'dataset', 'trusted', 'hyper', 'lrFinder')) actions.render(state, hyper.problem());
+  if (any('lrFinder', 'run')) lrFinder.render(state.lrFinder, state.run.phase);
+  if (any('layerSignal')) layerStrip.render(state.layerSignal);
   if (any('results')) results.render(state.results);
   document.body.dataset.phase = state.run.phase;
 }
 
-const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results', 'suggestion']);
+const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results', 'suggestion', 'lrFinder', 'layerSignal']);
 
 window.addEventListener('message', (event: MessageEvent) => {
   const message = event.data as HostToWebview;

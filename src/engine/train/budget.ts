@@ -1,13 +1,8 @@
-// The default training budget. A fixed 10 epochs gives a small dataset only a
-// handful of optimizer steps (40 images at batch 32: 20 steps), so the budget
-// is counted in steps instead, with early stopping as the guard against
-// training past the best epoch.
+// The default training budget: the rule (shared/budget.ts, which the
+// dashboard also uses to say what "Auto" will mean) applied to a spec, with
+// the values the spec gives winning.
 import type { TrainSpec } from '../../shared/trainSpec';
-
-/** Optimizer steps a run gets at least, when the spec leaves `epochs` out. */
-export const MIN_STEPS = 300;
-export const MIN_EPOCHS = 10;
-export const MAX_EPOCHS = 100;
+import { MAX_EPOCHS, MIN_EPOCHS, MIN_STEPS, autoBudget } from '../../shared/budget';
 
 export interface Budget {
   epochs: number;
@@ -26,9 +21,8 @@ export function trainingBudget(spec: Pick<TrainSpec, 'epochs' | 'earlyStoppingPa
     const patience = spec.earlyStoppingPatience ?? 0;
     return { epochs: spec.epochs, earlyStoppingPatience: patience, reason: `${spec.epochs} epochs as given` };
   }
-  const stepsPerEpoch = Math.max(1, Math.ceil(trainCount / spec.batchSize));
-  const epochs = Math.min(MAX_EPOCHS, Math.max(MIN_EPOCHS, Math.ceil(MIN_STEPS / stepsPerEpoch)));
-  const patience = spec.earlyStoppingPatience ?? Math.max(5, Math.round(epochs / 10));
+  const { epochs, stepsPerEpoch, patience: autoPatience } = autoBudget(trainCount, spec.batchSize);
+  const patience = spec.earlyStoppingPatience ?? autoPatience;
   const steps = epochs * stepsPerEpoch;
   return {
     epochs,

@@ -47,7 +47,7 @@ export function sweepState(title: string, record: SweepFile, metricsOf: (runDir:
       curve: curveOf(metricsOf(row.bestRunDir)),
     };
   });
-  const config = configRows(record.rows.map((row) => ({ cut: row.cut, train: planLabel(row.plan), seeds: String(row.seeds), epochs: String(record.base.epochs), learningRate: String(record.base.learningRate), batchSize: String(record.base.batchSize) })));
+  const config = configRows(record.rows.map((row) => ({ cut: row.cut, train: planLabel(row.plan), seeds: String(row.seeds), epochs: String(record.base.epochs ?? 'auto'), learningRate: String(record.base.learningRate), batchSize: String(record.base.batchSize) })));
   return { state: { title, kind: 'sweep', points, config }, runDirs };
 }
 

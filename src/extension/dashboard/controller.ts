@@ -17,7 +17,10 @@ export interface DashboardActions {
   openDemo(): void;
   chooseDataset(): void;
   start(): void;
+  /** Stops the run or the LR finder, whichever is running. */
   stop(): void;
+  /** Runs the LR finder with what Start would train. */
+  lrFind(): void;
   /** Sweep Cut Points…, with the model and dataset chosen here. */
   sweep(): void;
   openFile(file: string): void;
@@ -117,6 +120,10 @@ export class DashboardController implements vscode.Disposable {
         return this.actions.sweep();
       case 'stop':
         return this.actions.stop();
+      case 'lrFind':
+        return this.actions.lrFind();
+      case 'useLrSuggestion':
+        return this.useLrSuggestion(message.learningRate);
       case 'setHyper': {
         if (store.machine.active) return;
         const v = message.values;
@@ -141,8 +148,8 @@ export class DashboardController implements vscode.Disposable {
         return;
       }
     }
-    // The rest edit the freeze plan, which needs a model and no run in progress.
-    if (!m || !plan || store.machine.active) return;
+    // The rest edit the freeze plan, which needs a model and no run (or sweep of the plan) in progress.
+    if (!m || !plan || store.machine.active || store.lrFinder.active) return;
     const pm = m.planModel;
     switch (message.type) {
       case 'setPreset':
@@ -159,6 +166,13 @@ export class DashboardController implements vscode.Disposable {
       case 'setCut':
         return store.setPlan(withCut(pm, plan, message.layerId));
     }
+  }
+
+  /** "Use 3.2e-4": the LR finder's suggestion becomes the learning rate, as the user's own edit; refused (and said why) otherwise. */
+  private useLrSuggestion(learningRate: number): void {
+    const checked = this.store.machine.active ? { ok: false as const, message: 'The learning rate cannot change while training runs.' } : this.store.lrFinder.checkSuggestion(learningRate);
+    if (checked.ok) this.store.editHyper({ learningRate: checked.lr });
+    else this.post({ type: 'notice', level: 'error', message: checked.message });
   }
 
   private showCell(actual: number, predicted: number): void {

@@ -9,6 +9,8 @@ import { suggestionView, type Suggestion } from './suggestions';
 import { planView, type FreezePlan, type PlanModel } from './freezePlan';
 import type { FileRegistry } from './fileRegistry';
 import { modelCardText } from '../../shared/modelCard';
+import type { LayerSignals } from './layerSignals';
+import type { LrFinderState } from './lrFinderState';
 
 export type Section = keyof DashboardState;
 
@@ -28,6 +30,8 @@ interface StoreState {
   readonly result: RunResult | null;
   readonly files: FileRegistry;
   readonly numClasses: number | null;
+  readonly lrFinder: LrFinderState;
+  readonly layerSignals: LayerSignals;
 }
 
 function resultsView(store: StoreState): ResultsView | null {
@@ -93,5 +97,9 @@ export function buildSection(store: StoreState, key: Section): DashboardState[Se
       return resultsView(store);
     case 'suggestion':
       return suggestionView(store.suggestion, store.hyper);
+    case 'lrFinder':
+      return store.lrFinder.view;
+    case 'layerSignal':
+      return store.layerSignals.view();
   }
 }

@@ -6,9 +6,10 @@ export const DEFAULT_HYPER: Hyperparameters = {
   optimizer: 'adam',
   learningRate: 1e-3,
   batchSize: 32,
-  epochs: 10,
+  // Auto: the budget rule picks epochs from the dataset's size, with early stopping as the guard (shared/budget.ts).
+  epochs: 'auto',
   validationSplit: 0.2,
-  earlyStoppingPatience: 0,
+  earlyStoppingPatience: 'auto',
   twoPhase: false,
   headEpochs: 2,
   lrMultiplier: 0.1,

@@ -18,6 +18,8 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
   const blocker = datasetBlocker(data?.view ?? null);
   if (!data || blocker) return { ok: false, reason: blocker ?? 'Choose a dataset folder first.' };
   const h = store.hyper;
+  // Auto leaves them out: the engine's budget rule decides from the dataset's size.
+  const epochs = h.epochs === 'auto' ? undefined : h.epochs;
   const parsed = TrainSpecSchema.safeParse({
     modelDir: m.dir,
     dataDir: data.dir,
@@ -27,13 +29,13 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
     optimizer: h.optimizer,
     learningRate: h.learningRate,
     batchSize: h.batchSize,
-    epochs: h.epochs,
+    epochs,
     validationSplit: h.validationSplit,
     seed: h.seed,
-    earlyStoppingPatience: h.earlyStoppingPatience,
+    earlyStoppingPatience: h.earlyStoppingPatience === 'auto' ? undefined : h.earlyStoppingPatience,
     augment: h.augment,
     dropout: h.dropout,
-    twoPhase: h.twoPhase ? { headEpochs: Math.min(h.headEpochs, Math.max(1, h.epochs - 1)), lrMultiplier: h.lrMultiplier } : undefined,
+    twoPhase: h.twoPhase ? { headEpochs: epochs === undefined ? h.headEpochs : Math.min(h.headEpochs, Math.max(1, epochs - 1)), lrMultiplier: h.lrMultiplier } : undefined,
     backend,
     inputRange: h.inputRange === 'auto' ? undefined : h.inputRange,
     threads,

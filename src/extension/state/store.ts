@@ -5,14 +5,7 @@
 import type { ModelSummary } from '../../shared/summary';
 import type { HealthReport } from '../../shared/health';
 import type { RunResult, TrainEvent } from '../../shared/events';
-import type {
-  BatchPoint,
-  DashboardState,
-  DatasetView,
-  EpochPoint,
-  Hyperparameters,
-  RunView,
-} from '../../shared/protocol/webview';
+import type { BatchPoint, DashboardState, DatasetView, EpochPoint, Hyperparameters, RunView } from '../../shared/protocol/webview';
 import { adapterText } from '../../shared/format';
 import { MetricHistory } from './metricHistory';
 import { DEFAULT_HYPER, IDLE_RUN } from './defaults';
@@ -22,6 +15,8 @@ import { FileRegistry } from './fileRegistry';
 import { buildSection, type Section } from './dashboardView';
 import { outcomeLine, outcomeOf, unsavedOutcome, type RunOutcome } from '../../shared/runOutcome';
 import { splitSuggestion, type HyperKey, type Suggestion } from './suggestions';
+import { LayerSignals } from './layerSignals';
+import { LrFinderState } from './lrFinderState';
 
 export interface StoreListener {
   /** Sections of the dashboard state that changed. */
@@ -45,6 +40,10 @@ export class HostStore {
   readonly files = new FileRegistry();
   /** The run's charts: batch and epoch points, and the live ETA. */
   readonly history: MetricHistory;
+  /** The run's per-layer learning signal and its frozen-layer check. */
+  readonly layerSignals = new LayerSignals(() => this.emit('layerSignal'));
+  /** The LR finder's sweep or its last result. */
+  readonly lrFinder = new LrFinderState(() => this.emit('lrFinder'));
   private readonly listeners = new Set<StoreListener>();
 
   constructor(now: () => number = () => Date.now()) {
@@ -85,6 +84,7 @@ export class HostStore {
     const rangeReset = this.hyper.inputRange !== 'auto';
     if (rangeReset) this.hyper = { ...this.hyper, inputRange: 'auto' };
     this.emit('model', 'layers', 'plan', 'suggestion', ...(rangeReset ? (['hyper'] as const) : []));
+    this.lrFinder.clear();
     this.clearFinishedRun();
   }
 
@@ -93,6 +93,7 @@ export class HostStore {
     if (plan === this.plan) return;
     this.plan = plan;
     this.emit('layers', 'plan');
+    this.lrFinder.clear(); // it swept the layers of the old plan
   }
 
   setHyper(values: Partial<Hyperparameters>): void {
@@ -131,6 +132,7 @@ export class HostStore {
     this.dataset = { dir, view: { label, path: dir, scanning: true, error: null, health: null } };
     this.files.clear();
     this.emit('dataset', 'plan');
+    this.lrFinder.clear();
     this.clearFinishedRun();
   }
 
@@ -145,6 +147,7 @@ export class HostStore {
     this.run = { ...IDLE_RUN };
     this.result = null;
     this.history.reset();
+    this.layerSignals.reset();
     this.emit('run', 'results');
     this.emitMetrics([], [], true);
   }
@@ -162,6 +165,7 @@ export class HostStore {
   beginRun(runName: string, epochs: number, history: EpochPoint[] = []): boolean {
     if (!this.machine.start()) return false;
     this.history.reset(history);
+    this.layerSignals.reset();
     this.result = null;
     this.run = { ...IDLE_RUN, phase: 'starting', runName, epochs, message: 'Starting the trainer…' };
     this.emit('run', 'results');
@@ -177,6 +181,7 @@ export class HostStore {
   showHistory(runName: string, history: EpochPoint[], message: string): boolean {
     if (this.machine.active) return false;
     this.history.reset(history);
+    this.layerSignals.reset();
     this.result = null;
     this.files.clear();
     const last = history.at(-1)?.epoch ?? 0;
@@ -226,8 +231,12 @@ export class HostStore {
         this.history.addEpoch(point);
         this.run = { ...this.run, phase, stage: null, epoch: event.epoch, epochs: event.epochs, etaMs: event.etaMs };
         this.emitMetrics([], [point], false);
+        if (event.layers) this.layerSignals.addEpoch(event.epoch, event.layers);
         break;
       }
+      case 'frozen':
+        this.layerSignals.setFrozen(event.verified, event.changed);
+        return;
       case 'done':
         this.finishRun(event.result);
         return;
@@ -284,6 +293,8 @@ export class HostStore {
       run: this.run,
       results: this.section('results'),
       suggestion: this.section('suggestion'),
+      lrFinder: this.section('lrFinder'),
+      layerSignal: this.section('layerSignal'),
     };
   }
 }

@@ -42,7 +42,7 @@ export async function askSweep(app: App): Promise<SweepRequestParams | undefined
   if (cuts === undefined) return undefined;
   const plans = await ask(2, 'What trains at each cut: head, top:K, all, or layer names joined with +; separated by commas', 'head', parsePlans);
   if (plans === undefined) return undefined;
-  const seeds = await ask(3, `Seeds per candidate (each seed is one run of ${built.spec.epochs} epochs)`, '1', parseSeedCount);
+  const seeds = await ask(3, `Seeds per candidate (each seed is one run of ${built.spec.epochs === undefined ? 'Auto epochs, by the budget rule' : `${built.spec.epochs} epochs`})`, '1', parseSeedCount);
   if (seeds === undefined) return undefined;
   const { cut: _cut, train: _train, seed: _seed, name: _name, runsDir, ...base } = built.spec;
   const name = path.basename(built.spec.dataDir).replace(/[^\w.-]+/g, '_').slice(0, 48) || 'data';

@@ -12,6 +12,7 @@ import { layerIcon } from './layerIcons';
 import { counted, fullCount, shapeText, shortCount } from './format';
 import { modelCardText } from '../../shared/modelCard';
 import type { ModelLabels } from '../../shared/summary';
+import { signalDescription, signalTooltip } from './layerSignalText';
 
 /** Class names listed in the model card's tooltip. */
 const CARD_TOOLTIP_NAMES = 50;
@@ -31,7 +32,7 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
           this.index = store.model ? new LayerTreeIndex(store.model.summary) : null;
           this.generation++;
         }
-        if (sections.has('model') || sections.has('layers') || sections.has('dataset')) this.changed.fire(undefined);
+        if (sections.has('model') || sections.has('layers') || sections.has('dataset') || sections.has('layerSignal')) this.changed.fire(undefined);
       },
     });
   }
@@ -94,7 +95,10 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
     const item = new vscode.TreeItem(rowLabel(m.summary, layer), collapsible);
     item.id = `${this.generation}:l:${node.id}`;
     const cutNote = isCut ? ' · ✂ cut' : removed ? (graph ? ' · after the cut' : ' · removed by cut') : '';
-    item.description = `${graph ? `${layer.className} · ` : ''}${shapeText(layer.outputShape)} · ${shortCount(params)} params${cutNote}`;
+    // The run's learning signal for a trainable layer, and the checksum verdict for a frozen one.
+    const signal = this.store.layerSignals.latest(layer.name);
+    const frozen = this.store.layerSignals.frozenState(layer.name);
+    item.description = `${graph ? `${layer.className} · ` : ''}${shapeText(layer.outputShape)} · ${shortCount(params)} params${cutNote}${signalDescription(signal, frozen)}`;
     const trainable = plan.trainable.has(node.id);
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(layer.name).appendMarkdown('** — ').appendText(layer.className).appendMarkdown('\n\n');
@@ -103,6 +107,7 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
     tip.appendText(`Params: ${fullCount(layer.trainableParams)} trainable in the file, ${fullCount(layer.nonTrainableParams)} frozen`).appendMarkdown('  \n');
     if (graph) tip.appendText(`Inputs: ${layer.inbound.join(', ') || 'none'}`).appendMarkdown('  \n');
     tip.appendText(removed ? (graph ? 'After the cut: not run' : 'Removed by the cut') : graph ? 'Frozen: only the new head trains' : trainable ? 'Trains in this plan' : 'Frozen in this plan');
+    for (const line of signalTooltip(signal, frozen)) tip.appendMarkdown('  \n').appendText(line);
     item.tooltip = tip;
     item.iconPath = new vscode.ThemeIcon(layerIcon(layer.className), removed ? new vscode.ThemeColor('disabledForeground') : undefined);
     // A Graph model is one frozen extractor: nothing in it can be made to train, so no checkbox.

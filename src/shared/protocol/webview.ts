@@ -5,10 +5,11 @@
 // the host issued (layer, block and file ids), never a path or a URI: no
 // field below accepts one, and unknown keys are rejected.
 import { z } from 'zod';
-import type { ClassMetrics } from '../events';
+import type { ClassMetrics, LayerSignal } from '../events';
 import type { HealthReport } from '../health';
+import type { LrFindResult } from '../lrFind';
 import { InputRangeSchema } from '../preprocessing';
-import { NUMBER_FIELDS, OPTIMIZERS, type NumberKey } from '../hyperFields';
+import { AUTO, NUMBER_FIELDS, OPTIMIZERS, type AutoKey, type NumberKey } from '../hyperFields';
 
 // ---------------------------------------------------------------- page → host
 
@@ -21,15 +22,20 @@ function limited(key: NumberKey) {
   return f.kind === 'integer' ? int(f.min, f.max) : real(f.min, f.max);
 }
 
+/** A field the engine may decide: a number, or `auto` (left out of the run spec). */
+const orAuto = (key: AutoKey) => z.union([limited(key), z.literal(AUTO)]);
+
 /** Hyperparameters as the dashboard edits them; ranges match TrainSpecSchema. */
 export const HyperparametersSchema = z
   .object({
     optimizer: z.enum(OPTIMIZERS),
     learningRate: limited('learningRate'),
     batchSize: limited('batchSize'),
-    epochs: limited('epochs'),
+    /** `auto`: the budget rule picks it from the dataset's size (shared/budget.ts). */
+    epochs: orAuto('epochs'),
     validationSplit: limited('validationSplit'),
-    earlyStoppingPatience: limited('earlyStoppingPatience'),
+    /** `auto`: off when epochs are given, else the budget rule's patience. */
+    earlyStoppingPatience: orAuto('earlyStoppingPatience'),
     twoPhase: z.boolean(),
     headEpochs: limited('headEpochs'),
     lrMultiplier: limited('lrMultiplier'),
@@ -79,6 +85,10 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   msg('stop', {}),
   /** Sweep cut points with this model and dataset (the host asks for the grid). */
   msg('sweep', {}),
+  /** Run the learning-rate finder on the current model, plan, dataset and hyperparameters; Stop cancels it. */
+  msg('lrFind', {}),
+  /** Set the learning rate to the LR finder's suggestion; `learningRate` is the value the page showed, refused if it is no longer the suggestion. */
+  msg('useLrSuggestion', { learningRate: limited('learningRate') }),
   /** List the files of one confusion-matrix cell. */
   msg('showCell', { actual: int(0, 100_000), predicted: int(0, 100_000) }),
   /** Open a file the host listed, by its id. */
@@ -197,6 +207,24 @@ export interface SuggestionView {
   changes: { key: keyof Hyperparameters; yours: string; suggested: string }[];
 }
 
+/** The LR finder, as the host holds it: running with progress, or its last result. */
+export interface LrFinderView {
+  phase: 'running' | 'stopping' | 'done' | 'cancelled' | 'failed';
+  /** Preparation stage (decoding, features) with progress, while running. */
+  stage: { name: string; done: number; total: number } | null;
+  /** One line: what it is doing, or why it failed. */
+  message: string | null;
+  result: LrFindResult | null;
+}
+
+/** Per-layer learning signal of the current or last run: one column per epoch, one row per trainable layer. */
+export interface LayerSignalView {
+  epochs: number[];
+  rows: { layer: string; signal: (Omit<LayerSignal, 'layer'> | null)[] }[];
+  /** Frozen layers checked by sha256 at the start and end of the run; null until the run has checked. */
+  frozen: { verified: string[]; changed: string[] } | null;
+}
+
 export interface DashboardState {
   trusted: boolean;
   model: ModelView | null;
@@ -207,6 +235,8 @@ export interface DashboardState {
   run: RunView;
   results: ResultsView | null;
   suggestion: SuggestionView | null;
+  lrFinder: LrFinderView | null;
+  layerSignal: LayerSignalView | null;
 }
 
 export interface BatchPoint {

@@ -1,4 +1,4 @@
-// The action bar: Start, Stop and Sweep Cut Points…, why Start is off, the run's one-line status
+// The action bar: Start, Stop, LR Finder and Sweep Cut Points…, why Start is off, the run's one-line status
 // and any notice. It sits in the sticky page header, so in a small window
 // (1024×700 stacks the dashboard into one column) Start and Stop stay on
 // screen however far the page is scrolled.
@@ -17,6 +17,7 @@ export class ActionBar {
   readonly root = el('div', { id: 'action-bar', class: 'action-bar', role: 'region', 'aria-label': 'Run controls' });
   private readonly start = el('vscode-button', { id: 'start' }, 'Start');
   private readonly stop = el('vscode-button', { id: 'stop', appearance: 'secondary' }, 'Stop');
+  private readonly lrFind = el('vscode-button', { id: 'lr-find', appearance: 'secondary', title: 'Sweep the learning rate over about 100 batches and suggest one' }, 'LR Finder');
   private readonly sweep = el('vscode-button', { id: 'sweep', appearance: 'secondary', title: 'Train several cut points and plans, then compare accuracy against cost' }, 'Sweep Cut Points…');
   private readonly ring = el('vscode-progress-ring', { id: 'run-ring', hidden: true, 'aria-label': 'Training in progress' });
   /** Why Start is off, in words; empty when it is on. */
@@ -34,19 +35,24 @@ export class ActionBar {
   constructor() {
     this.start.addEventListener('click', () => send({ type: 'start' }));
     this.stop.addEventListener('click', () => send({ type: 'stop' }));
+    this.lrFind.addEventListener('click', () => send({ type: 'lrFind' }));
     this.sweep.addEventListener('click', () => send({ type: 'sweep' }));
-    this.root.append(el('div', { class: 'row actions' }, this.start, this.stop, this.sweep, this.ring, this.reason), this.notice, this.announcer);
+    this.root.append(el('div', { class: 'row actions' }, this.start, this.stop, this.lrFind, this.sweep, this.ring, this.reason), this.notice, this.announcer);
   }
 
   /** `fieldProblem` is the page's own: a hyperparameter that holds an invalid value. */
   render(state: DashboardState, fieldProblem: string | null): void {
     const r = state.run;
-    const active = r.phase === 'starting' || r.phase === 'running' || r.phase === 'stopping';
+    const finder = state.lrFinder?.phase;
+    const active = r.phase === 'starting' || r.phase === 'running' || r.phase === 'stopping' || finder === 'running' || finder === 'stopping';
     const blocker = startBlocker(state) ?? fieldProblem;
     // The attribute (not only the property) so that styling and tests see it at once.
     this.start.toggleAttribute('disabled', blocker !== null);
-    this.stop.toggleAttribute('disabled', !active || r.phase === 'stopping');
-    // A sweep trains the same model and dataset, so it is blocked by whatever blocks Start.
+    // Stop ends whichever is running: the run, or the LR finder's sweep.
+    this.stop.toggleAttribute('disabled', !active || r.phase === 'stopping' || finder === 'stopping');
+    // The LR finder and a sweep train the same model and dataset, so whatever blocks Start blocks them.
+    this.lrFind.toggleAttribute('disabled', blocker !== null);
+    this.lrFind.setAttribute('title', blocker === null ? 'Sweep the learning rate over about 100 batches and suggest one' : `LR Finder is off: ${blocker}`);
     this.sweep.toggleAttribute('disabled', blocker !== null);
     this.ring.hidden = !active;
     setText(this.reason, blocker !== null && !active ? `Start is off: ${blocker}` : '');

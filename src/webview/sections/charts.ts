@@ -7,14 +7,10 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { BatchPoint, EpochPoint } from '../../shared/protocol/webview';
-import { clear, el, percent, setText } from '../dom';
+import { clear, el, percent, setText, themeColor as color } from '../dom';
 
 /** uPlot draws gaps for null; NaN or Infinity from a diverging run become gaps too. */
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
-
-function color(name: string, fallback: string): string {
-  return getComputedStyle(document.body).getPropertyValue(name).trim() || fallback;
-}
 
 function options(title: string, xLabel: string, series: { label: string; scale: 'loss' | 'acc'; stroke: string; dash?: number[] }[], width: number): uPlot.Options {
   const fg = color('--vscode-foreground', '#ccc');

@@ -5,7 +5,8 @@
 // and nothing is ever rounded. Native inputs with <label for>, so a screen
 // reader announces each field by name and its message with it.
 import type { DashboardState, Hyperparameters, SuggestionView } from '../../shared/protocol/webview';
-import { HYPER_LABELS, NUMBER_FIELDS, OPTIMIZERS, checkField, plainNumber, type NumberKey } from '../../shared/hyperFields';
+import { AUTO, HYPER_LABELS, NUMBER_FIELDS, OPTIMIZERS, checkField, plainNumber, type NumberKey } from '../../shared/hyperFields';
+import { autoText } from './autoText';
 import { el, setText } from '../dom';
 import { send } from '../host';
 
@@ -29,8 +30,10 @@ const ROWS: Row[] = [
 interface NumberInput {
   input: HTMLInputElement;
   error: HTMLElement;
+  /** What Auto will mean, under a field that may be Auto. */
+  auto: HTMLElement | null;
   /** The host's value last shown, to tell a new host value from a re-render. */
-  shown: number | undefined;
+  shown: number | typeof AUTO | undefined;
   /** The user's invalid text and why; kept on screen (not replaced by the host's value) until fixed. */
   problem: string | null;
 }
@@ -61,20 +64,22 @@ export class HyperSection {
     }
     const id = `hyper-${row.key}`;
     const spec = NUMBER_FIELDS[row.key];
-    const input = el('input', { id, type: 'text', inputmode: spec.kind === 'integer' ? 'numeric' : 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': `${id}-error`, 'aria-invalid': 'false' });
+    const auto = 'auto' in spec ? el('p', { id: `${id}-auto`, class: 'field-hint' }) : null;
+    // An Auto field is empty, with "Auto" as its placeholder; clearing it (or typing auto) gives it back to the rule.
+    const input = el('input', { id, type: 'text', inputmode: spec.kind === 'integer' ? 'numeric' : 'decimal', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': auto ? `${id}-error ${id}-auto` : `${id}-error`, 'aria-invalid': 'false', ...(auto ? { placeholder: 'Auto' } : {}) });
     const error = el('p', { id: `${id}-error`, class: 'field-error', hidden: true });
-    const field: NumberInput = { input, error, shown: undefined, problem: null };
+    const field: NumberInput = { input, error, auto, shown: undefined, problem: null };
     this.numbers.set(row.key, field);
     input.addEventListener('input', () => this.check(row.key, field));
     input.addEventListener('change', () => {
       const result = this.check(row.key, field);
       if (result !== null && result !== this.hyper?.[row.key]) this.commit({ [row.key]: result });
     });
-    return el('div', { class: 'field' }, el('label', { for: id }, spec.label), input, error);
+    return el('div', { class: 'field' }, el('label', { for: id }, spec.label), input, error, ...(auto ? [auto] : []));
   }
 
   /** Checks one field as typed; shows or clears its message. Returns the valid value, or null. */
-  private check(key: NumberKey, field: NumberInput): number | null {
+  private check(key: NumberKey, field: NumberInput): number | typeof AUTO | null {
     const result = checkField(key, field.input.value);
     const problem = result.ok ? null : result.message;
     if (problem !== field.problem) {
@@ -104,13 +109,15 @@ export class HyperSection {
     let validityChanged = false;
     for (const [key, field] of this.numbers) {
       field.input.disabled = locked;
+      if (field.auto) setText(field.auto, autoText(key, state));
       const value = state.hyper[key];
       const changed = value !== field.shown;
       field.shown = value;
       // The host's new value (a suggestion taken, a rejected edit) replaces an invalid draft;
       // a re-render for something else leaves the user's text and its message alone.
       if (!changed && (field.problem || field.input === document.activeElement)) continue;
-      if (field.input.value !== String(value)) field.input.value = String(value);
+      const text = value === AUTO ? '' : String(value);
+      if (field.input.value !== text) field.input.value = text;
       if (field.problem) {
         field.problem = null;
         setText(field.error, '');
