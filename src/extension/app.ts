@@ -16,6 +16,9 @@ import { withCut, withTopK } from './state/freezePlan';
 import { demoSpec } from '../engine/demo';
 import type { LayerNode } from './views/layerTreeIndex';
 import { counted } from './views/format';
+import { NextRunCheck } from './warnings/nextRunCheck';
+import type { SpecResult } from './state/specBuilder';
+import { WarningProblems } from './warnings/problems';
 
 export class App implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('Finetune Studio');
@@ -66,6 +69,14 @@ export class App implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.store.setTrusted(true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('finetune.runsFolder')) void this.runs.refresh();
+      }),
+    );
+    this.disposables.push(
+      new WarningProblems(this.store, log),
+      new NextRunCheck(this.store, {
+        spec: () => this.nextSpec(),
+        check: (spec) => this.utility.request('warnings', { spec }),
+        log,
       }),
     );
     // The Runs view reads the disk only once it is shown.
@@ -164,14 +175,19 @@ export class App implements vscode.Disposable {
     }
   }
 
+  /** The spec Start sends now, or why there is none; the warnings check asks for the same. */
+  private async nextSpec(): Promise<SpecResult> {
+    const { buildSpec } = await import('./state/specBuilder'); // zod, loaded on first use
+    return buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting(), threadsSetting());
+  }
+
   async startTraining(): Promise<void> {
     if (!requireTrust('Training')) return;
     if (this.training.active) {
       void vscode.window.showInformationMessage('Finetune: a training run is already in progress.');
       return;
     }
-    const { buildSpec } = await import('./state/specBuilder'); // zod, loaded on first use
-    const built = buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting(), threadsSetting());
+    const built = await this.nextSpec();
     if (!built.ok) {
       void vscode.window.showWarningMessage(`Finetune: ${built.reason}`);
       return;

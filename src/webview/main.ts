@@ -14,6 +14,7 @@ import { RunSection } from './sections/run';
 import { ActionBar } from './sections/actions';
 import { ChartsSection } from './sections/charts';
 import { ResultsSection } from './sections/results';
+import { WarningsSection } from './sections/warnings';
 
 registerToolkit();
 
@@ -26,10 +27,11 @@ const dataset = new DatasetSection();
 const run = new RunSection(byId('status-line'));
 const charts = new ChartsSection();
 const results = new ResultsSection();
+const warnings = new WarningsSection();
 // The header is sticky: the action bar (Start, Stop, why Start is off) stays in view.
 byId('top').append(actions.root);
 app.append(
-  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, charts.root, hyper.root)),
+  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, warnings.root, run.root, charts.root, hyper.root)),
   results.root,
 );
 
@@ -45,10 +47,11 @@ function render(changed: Set<keyof DashboardState>): void {
   if (any('run', 'model', 'dataset', 'trusted')) run.render(state);
   if (any('run', 'model', 'dataset', 'trusted', 'hyper')) actions.render(state, hyper.problem());
   if (any('results')) results.render(state.results);
+  if (any('warnings', 'run', 'model', 'dataset')) warnings.render(state);
   document.body.dataset.phase = state.run.phase;
 }
 
-const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results', 'suggestion']);
+const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results', 'suggestion', 'warnings']);
 
 window.addEventListener('message', (event: MessageEvent) => {
   const message = event.data as HostToWebview;

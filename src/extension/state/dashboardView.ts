@@ -28,6 +28,7 @@ interface StoreState {
   readonly result: RunResult | null;
   readonly files: FileRegistry;
   readonly numClasses: number | null;
+  readonly warnings: { view(): DashboardState['warnings'] };
 }
 
 function resultsView(store: StoreState): ResultsView | null {
@@ -93,5 +94,7 @@ export function buildSection(store: StoreState, key: Section): DashboardState[Se
       return resultsView(store);
     case 'suggestion':
       return suggestionView(store.suggestion, store.hyper);
+    case 'warnings':
+      return store.warnings.view();
   }
 }

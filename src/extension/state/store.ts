@@ -22,6 +22,7 @@ import { FileRegistry } from './fileRegistry';
 import { buildSection, type Section } from './dashboardView';
 import { outcomeLine, outcomeOf, unsavedOutcome, type RunOutcome } from '../../shared/runOutcome';
 import { splitSuggestion, type HyperKey, type Suggestion } from './suggestions';
+import { WarningState } from '../warnings/warningState';
 
 export interface StoreListener {
   /** Sections of the dashboard state that changed. */
@@ -43,6 +44,8 @@ export class HostStore {
   run: RunView = { ...IDLE_RUN };
   result: RunResult | null = null;
   readonly files = new FileRegistry();
+  /** The classic mistakes of the next run, or of the run in progress or last run. */
+  readonly warnings = new WarningState();
   /** The run's charts: batch and epoch points, and the live ETA. */
   readonly history: MetricHistory;
   private readonly listeners = new Set<StoreListener>();
@@ -86,6 +89,7 @@ export class HostStore {
     if (rangeReset) this.hyper = { ...this.hyper, inputRange: 'auto' };
     this.emit('model', 'layers', 'plan', 'suggestion', ...(rangeReset ? (['hyper'] as const) : []));
     this.clearFinishedRun();
+    this.updateWarnings((w) => w.clear());
   }
 
   /** Replaces the plan (after a tree toggle, a preset, a cut); every view re-renders from it. */
@@ -132,6 +136,7 @@ export class HostStore {
     this.files.clear();
     this.emit('dataset', 'plan');
     this.clearFinishedRun();
+    this.updateWarnings((w) => w.clear());
   }
 
   /**
@@ -147,6 +152,13 @@ export class HostStore {
     this.history.reset();
     this.emit('run', 'results');
     this.emitMetrics([], [], true);
+  }
+
+  /** Changes the warnings (a check begun or answered, another model or dataset): the views re-render unless `change` returns false. */
+  updateWarnings<T>(change: (warnings: WarningState) => T): T {
+    const result = change(this.warnings);
+    if (result !== false) this.emit('warnings');
+    return result;
   }
 
   setHealth(dir: string, health: HealthReport | null, error: string | null): void {
@@ -228,6 +240,9 @@ export class HostStore {
         this.emitMetrics([], [point], false);
         break;
       }
+      case 'warnings':
+      case 'runFolder':
+        return this.updateWarnings((w) => w.applyEvent(event));
       case 'done':
         this.finishRun(event.result);
         return;
@@ -284,6 +299,7 @@ export class HostStore {
       run: this.run,
       results: this.section('results'),
       suggestion: this.section('suggestion'),
+      warnings: this.section('warnings'),
     };
   }
 }
