@@ -46,6 +46,8 @@ export class EventPrinter {
       case 'warnings':
         for (const w of e.items) this.line(`warning: ${w.message}${w.fix ? ` (fix: ${w.fix.label.toLowerCase()})` : ''}`);
         return;
+      case 'runFolder':
+        return; // the model's folder, inside it, is printed with the result
       case 'frozen':
         if (e.changed.length > 0) return this.line(`warning: frozen layers changed during training: ${e.changed.join(', ')}`);
         return e.verified.length > 0 ? this.line(`Frozen layers verified unchanged (sha256 before and after): ${e.verified.length}`) : undefined;

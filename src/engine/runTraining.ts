@@ -89,6 +89,7 @@ async function run(spec: TrainSpec, options: RunTrainingOptions, resumeDir?: Run
     const setup = await setUpRun(spec, { emit, fromScratch, selectBackend: options.selectBackend }, owner);
     const { backend, dataset, pre, budget, model } = setup;
     const runDir = resume?.runDir ?? newRunDir(spec, fromScratch);
+    emit({ type: 'runFolder', dir: runDir.dir });
     owner.own(runDir.cacheDir, (dir) => rmSync(dir, { recursive: true, force: true }));
     const inputs = await loadInputs(spec, setup, { cacheDir: runDir.cacheDir, cacheBudgetBytes: options.cacheBudgetBytes, decodeChunk: options.decodeChunk, signal: options.signal, emit, features: options.features }, owner);
     if (resume) restoreWeights(model.trained, resume.checkpoint, join(runDir.checkpointsDir, 'last'));

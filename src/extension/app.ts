@@ -18,6 +18,9 @@ import { demoSpec } from '../engine/demo';
 import type { LayerNode } from './views/layerTreeIndex';
 import type { TrainSpec } from '../shared/trainSpec';
 import { counted } from './views/format';
+import { NextRunCheck } from './warnings/nextRunCheck';
+import type { SpecResult } from './state/specBuilder';
+import { WarningProblems } from './warnings/problems';
 
 export class App implements vscode.Disposable {
   readonly log = vscode.window.createOutputChannel('Finetune Studio');
@@ -73,6 +76,14 @@ export class App implements vscode.Disposable {
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.store.setTrusted(true)),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('finetune.runsFolder')) void this.runs.refresh();
+      }),
+    );
+    this.disposables.push(
+      new WarningProblems(this.store, log),
+      new NextRunCheck(this.store, {
+        spec: () => this.nextSpec(),
+        check: (spec) => this.utility.request('warnings', { spec }),
+        log,
       }),
     );
     // The Runs view reads the disk only once it is shown.
@@ -171,6 +182,12 @@ export class App implements vscode.Disposable {
     }
   }
 
+  /** The spec Start sends now, or why there is none; the warnings check asks for the same. */
+  private async nextSpec(): Promise<SpecResult> {
+    const { buildSpec } = await import('./state/specBuilder'); // zod, loaded on first use
+    return buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting(), threadsSetting());
+  }
+
   async startTraining(): Promise<void> {
     const spec = await this.currentSpec('Training');
     if (spec) this.training.start({ kind: 'train', spec });
@@ -189,8 +206,7 @@ export class App implements vscode.Disposable {
       void vscode.window.showInformationMessage(`Finetune: ${this.training.active ? 'a training run' : 'the LR finder'} is already in progress.`);
       return undefined;
     }
-    const { buildSpec } = await import('./state/specBuilder'); // zod, loaded on first use
-    const built = buildSpec(this.store, runsFolder(this.context).fsPath, backendSetting(), threadsSetting());
+    const built = await this.nextSpec();
     if (!built.ok) {
       void vscode.window.showWarningMessage(`Finetune: ${built.reason}`);
       return undefined;

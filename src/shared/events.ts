@@ -77,6 +77,8 @@ export type TrainEvent =
   | { type: 'plan'; cut: string; trainableLayers: string[]; trainableParams: number; totalParams: number; featureCache: boolean; boundary: string[] }
   /** Before training: the classic mistakes this run would make (shared/warnings.ts), each with a fix where there is one. */
   | { type: 'warnings'; items: RunWarning[] }
+  /** The run's folder exists, with its spec.json (after setup; at once on a resume). */
+  | { type: 'runFolder'; dir: string }
   /** Long preparation work (decoding, feature extraction) with progress. */
   | { type: 'progress'; stage: 'decode' | 'features'; done: number; total: number; etaMs: number | null }
   /** After each training batch, throttled to about 8 per second. */

@@ -16,6 +16,7 @@ import { runCosts } from '../engine/sweep/measure';
 import { runWithOutcome } from './runOutcome';
 import { abortAll, running } from './aborts';
 import { runLrFind } from '../engine/lrFind';
+import { checkRunWarnings } from '../engine/runWarningsCheck';
 import { selectBackend } from '../engine/backend/select';
 
 
@@ -64,6 +65,8 @@ export async function handle(request: TrainerRequest, emit: (event: TrainEvent) 
         running.delete(controller);
       }
     }
+    case 'warnings':
+      return checkRunWarnings(request.params.spec);
     case 'stop':
       return { stopping: abortAll() };
     case 'catalog': {

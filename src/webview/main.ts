@@ -17,6 +17,7 @@ import { ChartsSection } from './sections/charts';
 import { ResultsSection } from './sections/results';
 import { LrFinderSection } from './sections/lrFinder';
 import { LayerStripSection } from './sections/layerStrip';
+import { WarningsSection } from './sections/warnings';
 
 registerToolkit();
 
@@ -31,10 +32,11 @@ const charts = new ChartsSection();
 const results = new ResultsSection();
 const lrFinder = new LrFinderSection();
 const layerStrip = new LayerStripSection();
+const warnings = new WarningsSection();
 // The header is sticky: the action bar (Start, Stop, why Start is off) stays in view.
 byId('top').append(actions.root);
 app.append(
-  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, run.root, lrFinder.root, charts.root, layerStrip.root, hyper.root)),
+  el('div', { class: 'columns' }, el('div', { class: 'column' }, model.root, plan.root, dataset.root), el('div', { class: 'column' }, warnings.root, run.root, lrFinder.root, charts.root, layerStrip.root, hyper.root)),
   results.root,
 );
 
@@ -52,10 +54,11 @@ function render(changed: Set<keyof DashboardState>): void {
   if (any('lrFinder', 'run')) lrFinder.render(state.lrFinder, state.run.phase);
   if (any('layerSignal')) layerStrip.render(state.layerSignal);
   if (any('results')) results.render(state.results);
+  if (any('warnings', 'run', 'model', 'dataset')) warnings.render(state);
   document.body.dataset.phase = state.run.phase;
 }
 
-const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results', 'suggestion', 'lrFinder', 'layerSignal']);
+const ALL = new Set<keyof DashboardState>(['trusted', 'model', 'layers', 'plan', 'hyper', 'dataset', 'run', 'results', 'suggestion', 'lrFinder', 'layerSignal', 'warnings']);
 
 window.addEventListener('message', (event: MessageEvent) => {
   const message = event.data as HostToWebview;

@@ -3,6 +3,7 @@
 // training, its warnings).
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { tf } from '../../src/engine/tf';
 import { frozenChecksums, verifyFrozen } from '../../src/engine/train/frozenCheck';
@@ -49,4 +50,11 @@ test('a run verifies that every layer that trains in no phase came out bit-ident
   assert.deepEqual(warnings.items.map((w) => w.id), ['learningRateHigh', 'fewImagesWideTraining', 'smallValidation']);
   assert.ok(events.indexOf(warnings) < events.findIndex((e) => e.type === 'epoch'), 'warned before training');
   assert.ok(events.indexOf(frozen) < doneAt, 'verified before the run reports done');
+  // The run's folder is named right after setup, so the host can put the warnings on its spec.json.
+  const folder = events.find((e) => e.type === 'runFolder');
+  const done = events[doneAt];
+  assert.ok(folder?.type === 'runFolder' && done?.type === 'done');
+  assert.equal(folder.dir, done.result.runDir);
+  assert.ok(existsSync(join(folder.dir, 'spec.json')));
+  assert.ok(events.indexOf(warnings) < events.indexOf(folder), 'the warnings come first, the folder right after setup');
 });

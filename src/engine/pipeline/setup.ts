@@ -18,7 +18,7 @@ import type { Owner } from './owner';
 import { openModelSource } from './sources';
 import { extractorOnThreads } from '../parallel/extractPool';
 import { gatherWarningFacts } from './warningFacts';
-import { runWarnings } from '../../shared/warnings';
+import { runWarnings, type RunWarning } from '../../shared/warnings';
 import type { TrainingModel } from './source';
 
 /** The spec with defaults applied, or a one-line error naming the first bad field. */
@@ -42,6 +42,8 @@ export interface RunSetup {
   pre: Preprocessing;
   budget: Budget;
   model: TrainingModel;
+  /** The classic mistakes this run makes (shared/warnings.ts); also emitted as a `warnings` event. */
+  warnings: RunWarning[];
 }
 
 /** Everything up to the `plan` event; no run folder exists yet, so a setup error leaves nothing behind. */
@@ -61,8 +63,9 @@ export async function setUpRun(spec: TrainSpec, options: SetupOptions, owner: Ow
   const model = source.prepare({ spec, numClasses: dataset.classes.length, fromScratch, epochs: budget.epochs, log });
   emit({ type: 'plan', ...model.plan, featureCache: model.extractor !== undefined });
   const warnings = runWarnings(await gatherWarningFacts(spec, model, dataset, source.inputShape, preprocessingFrom));
-  if (warnings.length > 0) emit({ type: 'warnings', items: warnings });
-  return { backend, dataset, pre, budget, model };
+  // Sent even when empty: the host replaces the warnings it showed before the run with this run's.
+  emit({ type: 'warnings', items: warnings });
+  return { backend, dataset, pre, budget, model, warnings };
 }
 
 export interface InputOptions {

@@ -10,6 +10,7 @@ import { Coalescer, type Pending } from '../state/coalescer';
 import { withCut, withLayers, withPreset, withTopK } from '../state/freezePlan';
 import { DashboardPanel } from './panel';
 import { NUMBER_FIELDS, fieldRule, type NumberKey } from '../../shared/hyperFields';
+import type { WarningId } from '../../shared/warnings';
 
 /** What the page can ask for that needs VS Code UI or the trainer. */
 export interface DashboardActions {
@@ -140,6 +141,8 @@ export class DashboardController implements vscode.Disposable {
       }
       case 'showCell':
         return this.showCell(message.actual, message.predicted);
+      case 'applyWarningFix':
+        return void this.applyWarningFix(message.warning);
       case 'useSuggested': {
         if (store.machine.active) return;
         const before = store.hyper;
@@ -173,6 +176,18 @@ export class DashboardController implements vscode.Disposable {
     const checked = this.store.machine.active ? { ok: false as const, message: 'The learning rate cannot change while training runs.' } : this.store.lrFinder.checkSuggestion(learningRate);
     if (checked.ok) this.store.editHyper({ learningRate: checked.lr });
     else this.post({ type: 'notice', level: 'error', message: checked.message });
+  }
+
+  /** The fix the host offers for a warning it shows; the page only names the warning. */
+  private async applyWarningFix(id: WarningId): Promise<void> {
+    const fix = this.store.warnings.fixFor(id);
+    if (!fix) {
+      this.post({ type: 'notice', level: 'error', message: 'That warning has no fix to apply any more.' });
+      return;
+    }
+    const { applyWarningPatch } = await import('../warnings/applyFix'); // zod, loaded on first use
+    const result = applyWarningPatch(this.store, fix.patch);
+    this.post(result.ok ? { type: 'notice', level: 'info', message: `${fix.label}: done.` } : { type: 'notice', level: 'error', message: result.error });
   }
 
   private showCell(actual: number, predicted: number): void {

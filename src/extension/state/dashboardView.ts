@@ -32,6 +32,7 @@ interface StoreState {
   readonly numClasses: number | null;
   readonly lrFinder: LrFinderState;
   readonly layerSignals: LayerSignals;
+  readonly warnings: { view(): DashboardState['warnings'] };
 }
 
 function resultsView(store: StoreState): ResultsView | null {
@@ -101,5 +102,7 @@ export function buildSection(store: StoreState, key: Section): DashboardState[Se
       return store.lrFinder.view;
     case 'layerSignal':
       return store.layerSignals.view();
+    case 'warnings':
+      return store.warnings.view();
   }
 }

@@ -17,6 +17,7 @@ export const DEFAULT_HYPER: Hyperparameters = {
   seed: 42,
   dropout: 0.2,
   inputRange: 'auto',
+  batchNormMode: 'inference',
 };
 
 export const IDLE_RUN: RunView = {

@@ -38,6 +38,7 @@ export function buildSpec(store: HostStore, runsDir: string, backend: BackendNam
     twoPhase: h.twoPhase ? { headEpochs: epochs === undefined ? h.headEpochs : Math.min(h.headEpochs, Math.max(1, epochs - 1)), lrMultiplier: h.lrMultiplier } : undefined,
     backend,
     inputRange: h.inputRange === 'auto' ? undefined : h.inputRange,
+    batchNormMode: h.batchNormMode,
     threads,
     name: runName(m.summary.name),
   });

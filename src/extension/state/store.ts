@@ -17,6 +17,7 @@ import { outcomeLine, outcomeOf, unsavedOutcome, type RunOutcome } from '../../s
 import { splitSuggestion, type HyperKey, type Suggestion } from './suggestions';
 import { LayerSignals } from './layerSignals';
 import { LrFinderState } from './lrFinderState';
+import { WarningState } from '../warnings/warningState';
 
 export interface StoreListener {
   /** Sections of the dashboard state that changed. */
@@ -38,6 +39,8 @@ export class HostStore {
   run: RunView = { ...IDLE_RUN };
   result: RunResult | null = null;
   readonly files = new FileRegistry();
+  /** The classic mistakes of the next run, or of the run in progress or last run. */
+  readonly warnings = new WarningState();
   /** The run's charts: batch and epoch points, and the live ETA. */
   readonly history: MetricHistory;
   /** The run's per-layer learning signal and its frozen-layer check. */
@@ -86,6 +89,7 @@ export class HostStore {
     this.emit('model', 'layers', 'plan', 'suggestion', ...(rangeReset ? (['hyper'] as const) : []));
     this.lrFinder.clear();
     this.clearFinishedRun();
+    this.updateWarnings((w) => w.clear());
   }
 
   /** Replaces the plan (after a tree toggle, a preset, a cut); every view re-renders from it. */
@@ -134,6 +138,7 @@ export class HostStore {
     this.emit('dataset', 'plan');
     this.lrFinder.clear();
     this.clearFinishedRun();
+    this.updateWarnings((w) => w.clear());
   }
 
   /**
@@ -150,6 +155,13 @@ export class HostStore {
     this.layerSignals.reset();
     this.emit('run', 'results');
     this.emitMetrics([], [], true);
+  }
+
+  /** Changes the warnings (a check begun or answered, another model or dataset): the views re-render unless `change` returns false. */
+  updateWarnings<T>(change: (warnings: WarningState) => T): T {
+    const result = change(this.warnings);
+    if (result !== false) this.emit('warnings');
+    return result;
   }
 
   setHealth(dir: string, health: HealthReport | null, error: string | null): void {
@@ -237,6 +249,9 @@ export class HostStore {
       case 'frozen':
         this.layerSignals.setFrozen(event.verified, event.changed);
         return;
+      case 'warnings':
+      case 'runFolder':
+        return this.updateWarnings((w) => w.applyEvent(event));
       case 'done':
         this.finishRun(event.result);
         return;
@@ -295,6 +310,7 @@ export class HostStore {
       suggestion: this.section('suggestion'),
       lrFinder: this.section('lrFinder'),
       layerSignal: this.section('layerSignal'),
+      warnings: this.section('warnings'),
     };
   }
 }

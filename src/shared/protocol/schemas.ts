@@ -47,6 +47,9 @@ const WarningFixSchema = z.object({
   patch: z.object({ batchNormMode: z.enum(['inference', 'batch']).optional(), learningRate: num().optional(), train: TrainChoiceSchema.optional() }),
 });
 
+/** One warning of shared/warnings.ts, as the `warnings` event and request carry it. */
+export const RunWarningSchema = z.object({ id: z.enum(WARNING_IDS), message: text(), fix: WarningFixSchema.optional() });
+
 const TensorSignatureSchema = z.object({ name: text(1024), shape, dtype: text(32) });
 
 export const ModelSummarySchema = z.object({
@@ -144,8 +147,9 @@ export const TrainEventSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('warnings'),
-    items: list(z.object({ id: z.enum(WARNING_IDS), message: text(), fix: WarningFixSchema.optional() }), 100),
+    items: list(RunWarningSchema, 100),
   }),
+  z.object({ type: z.literal('runFolder'), dir: text(4096) }),
   z.object({ type: z.literal('frozen'), verified: list(text(1024)), changed: list(text(1024)) }),
   z.object({ type: z.literal('done'), result: RunResultSchema }),
   z.object({ type: z.literal('error'), message: text() }),

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { BackendNameSchema, TrainPlanSchema, TrainSpecSchema } from '../trainSpec';
 import { InferenceTimingSchema, SweepFileSchema } from '../sweep';
-import { HealthReportSchema, LrFindResultSchema, ModelSummarySchema, RunResultSchema, SweepEventSchema, TrainEventSchema, text } from './schemas';
+import { HealthReportSchema, LrFindResultSchema, ModelSummarySchema, RunResultSchema, RunWarningSchema, SweepEventSchema, TrainEventSchema, text } from './schemas';
 
 const requestId = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const path = text(4096).min(1);
@@ -65,6 +65,8 @@ export const TrainerRequestSchema = z.discriminatedUnion('method', [
   z.object({ id: requestId, method: z.literal('runCosts'), params: z.object({ modelDir: path, plan: TrainPlanSchema, backend: BackendNameSchema.optional() }) }),
   /** LR-finder sweep for a spec (no run folder); streams `event` notifications, then → LrFindResult. `stop` cancels it. */
   z.object({ id: requestId, method: z.literal('lrFind'), params: z.object({ spec: TrainSpecSchema }) }),
+  /** The warnings (shared/warnings.ts) a run of this spec would get, from the run's own setup, without training. → RunWarning[] */
+  z.object({ id: requestId, method: z.literal('warnings'), params: z.object({ spec: TrainSpecSchema }) }),
   /** Cancel the running `train` at the next batch boundary. → {stopping} (false when nothing ran) */
   z.object({ id: requestId, method: z.literal('stop'), params: z.object({}) }),
   /** The model catalog, with what is already in the cache. → CatalogItem[] */
@@ -96,6 +98,7 @@ export const TrainerResultSchemas = {
   resumeSweep: z.object({ dir: path, cancelled: z.boolean() }),
   runCosts: z.object({ trainableParams: z.number().int().min(0), totalParams: z.number().int().min(0), modelBytes: z.number().int().min(0), inference: InferenceTimingSchema }),
   lrFind: LrFindResultSchema,
+  warnings: z.array(RunWarningSchema).max(100),
   stop: z.object({ stopping: z.boolean() }),
   classify: z.array(ClassificationSchema).max(1000),
   catalog: z.array(CatalogItemSchema).max(10_000),
@@ -135,6 +138,8 @@ export const TRAINER_TIMEOUTS: Record<TrainerMethod, number | null> = {
   resumeSweep: null,
   runCosts: 120_000,
   lrFind: null, // about 100 batches, after decoding and feature extraction; the user cancels
+  // Opens the model and scans the dataset as a run does (hashing every image for duplicates), but decodes none.
+  warnings: 300_000,
   stop: 15_000,
   classify: 120_000,
   catalog: 60_000,

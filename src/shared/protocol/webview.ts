@@ -10,6 +10,7 @@ import type { HealthReport } from '../health';
 import type { LrFindResult } from '../lrFind';
 import { InputRangeSchema } from '../preprocessing';
 import { AUTO, NUMBER_FIELDS, OPTIMIZERS, type AutoKey, type NumberKey } from '../hyperFields';
+import { WARNING_IDS, type WarningId } from '../warnings';
 
 // ---------------------------------------------------------------- page → host
 
@@ -45,6 +46,8 @@ export const HyperparametersSchema = z
     dropout: limited('dropout'),
     /** The model's input range: `auto` takes it from the model (or asks, for a Keras file that says nothing), else a preset. */
     inputRange: z.enum(['auto', ...InputRangeSchema.options]),
+    /** Trainable BatchNormalization: `inference` keeps its moving statistics (Keras' fine-tuning advice), `batch` normalises with each batch's. */
+    batchNormMode: z.enum(['inference', 'batch']),
   })
   .strict();
 export type Hyperparameters = z.infer<typeof HyperparametersSchema>;
@@ -89,6 +92,8 @@ export const WebviewToHostSchema = z.discriminatedUnion('type', [
   msg('lrFind', {}),
   /** Set the learning rate to the LR finder's suggestion; `learningRate` is the value the page showed, refused if it is no longer the suggestion. */
   msg('useLrSuggestion', { learningRate: limited('learningRate') }),
+  /** Apply the fix the host offers for one of its warnings (the host holds the fix; the page names the warning). */
+  msg('applyWarningFix', { warning: z.enum(WARNING_IDS) }),
   /** List the files of one confusion-matrix cell. */
   msg('showCell', { actual: int(0, 100_000), predicted: int(0, 100_000) }),
   /** Open a file the host listed, by its id. */
@@ -225,6 +230,17 @@ export interface LayerSignalView {
   frozen: { verified: string[]; changed: string[] } | null;
 }
 
+/** The classic mistakes (shared/warnings.ts) of the next run, or of the run in progress or last run. */
+export interface WarningsView {
+  /** `nextRun`: checked before Start from the current choices; `run`: what the run itself reported. */
+  source: 'nextRun' | 'run';
+  /** A check of the next run is in flight. */
+  checking: boolean;
+  /** Why the last check failed, in one line; null when it did not. */
+  error: string | null;
+  items: { id: WarningId; message: string; fix: string | null }[];
+}
+
 export interface DashboardState {
   trusted: boolean;
   model: ModelView | null;
@@ -237,6 +253,7 @@ export interface DashboardState {
   suggestion: SuggestionView | null;
   lrFinder: LrFinderView | null;
   layerSignal: LayerSignalView | null;
+  warnings: WarningsView;
 }
 
 export interface BatchPoint {

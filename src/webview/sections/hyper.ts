@@ -10,7 +10,7 @@ import { autoText } from './autoText';
 import { el, setText } from '../dom';
 import { send } from '../host';
 
-type Row = { kind: 'number'; key: NumberKey } | { kind: 'optimizer' } | { kind: 'boolean'; key: 'twoPhase' | 'augment'; label: string };
+type Row = { kind: 'number'; key: NumberKey } | { kind: 'optimizer' } | { kind: 'batchNorm' } | { kind: 'boolean'; key: 'twoPhase' | 'augment'; label: string };
 
 const ROWS: Row[] = [
   { kind: 'optimizer' },
@@ -20,6 +20,7 @@ const ROWS: Row[] = [
   { kind: 'number', key: 'validationSplit' },
   { kind: 'number', key: 'earlyStoppingPatience' },
   { kind: 'number', key: 'dropout' },
+  { kind: 'batchNorm' },
   { kind: 'boolean', key: 'twoPhase', label: 'Two phases: head first, then the plan' },
   { kind: 'number', key: 'headEpochs' },
   { kind: 'number', key: 'lrMultiplier' },
@@ -42,6 +43,12 @@ export class HyperSection {
   readonly root = el('section', { id: 'hyper-section', class: 'card', 'aria-labelledby': 'hyper-heading' });
   private readonly numbers = new Map<NumberKey, NumberInput>();
   private readonly optimizer = el('select', { id: 'hyper-optimizer' }, ...OPTIMIZERS.map((o) => el('option', { value: o }, o)));
+  private readonly batchNorm = el(
+    'select',
+    { id: 'hyper-batchNormMode' },
+    el('option', { value: 'inference' }, 'Moving statistics (inference mode)'),
+    el('option', { value: 'batch' }, "Each batch's statistics"),
+  );
   private readonly booleans = new Map<'twoPhase' | 'augment', HTMLInputElement>();
   private readonly suggestion = el('div', { id: 'suggestion', class: 'suggestion', hidden: true, role: 'status' });
   private hyper: Hyperparameters | null = null;
@@ -51,11 +58,13 @@ export class HyperSection {
     const grid = el('div', { class: 'grid' });
     for (const row of ROWS) grid.append(this.make(row));
     this.optimizer.addEventListener('change', () => this.commit({ optimizer: this.optimizer.value as Hyperparameters['optimizer'] }));
+    this.batchNorm.addEventListener('change', () => this.commit({ batchNormMode: this.batchNorm.value as Hyperparameters['batchNormMode'] }));
     this.root.append(el('h2', { id: 'hyper-heading' }, 'Hyperparameters'), this.suggestion, grid);
   }
 
   private make(row: Row): HTMLElement {
     if (row.kind === 'optimizer') return el('div', { class: 'field' }, el('label', { for: 'hyper-optimizer' }, HYPER_LABELS.optimizer), this.optimizer);
+    if (row.kind === 'batchNorm') return el('div', { class: 'field' }, el('label', { for: 'hyper-batchNormMode' }, 'Trainable BatchNormalization uses'), this.batchNorm);
     if (row.kind === 'boolean') {
       const box = el('input', { type: 'checkbox', id: `hyper-${row.key}` });
       box.addEventListener('change', () => this.commit({ [row.key]: box.checked }));
@@ -129,6 +138,8 @@ export class HyperSection {
     }
     this.optimizer.disabled = locked;
     if (this.optimizer.value !== state.hyper.optimizer) this.optimizer.value = state.hyper.optimizer;
+    this.batchNorm.disabled = locked;
+    if (this.batchNorm.value !== state.hyper.batchNormMode) this.batchNorm.value = state.hyper.batchNormMode;
     for (const [key, box] of this.booleans) {
       box.disabled = locked;
       box.checked = state.hyper[key];

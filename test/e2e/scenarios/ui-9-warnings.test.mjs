@@ -1,0 +1,76 @@
+// Issue 13, requirement 5: warnings where the user looks. With the demo
+// model, its digits and every layer trainable at adam's 0.001, the check
+// before Start warns that the learning rate overwrites pre-trained filters:
+// in the dashboard's Warnings section and in the Problems panel, on the
+// next run's spec. The quick fix from the Problems panel (its lightbulb, once
+// the spec is open) sets the learning rate, and the warning goes from
+// both places; a higher rate brings it back, and the dashboard's own fix
+// button removes it again.
+import assert from 'node:assert/strict';
+import { describe, runCommand, scenario, screenshot } from '../harness.mjs';
+import { chooseFromContextMenu, dashboard, ensureDigits, focusWorkbench, runCommandSoon, setField } from './ui-helpers.mjs';
+import { fineTuneFromExplorer, toastTexts } from './ui-9-helpers.mjs';
+
+const RATE_WARNING = /^learning rate 0\.0\d+ with 2 unfrozen convolution\(s\): above 0\.0001/;
+
+/** The Problems panel's rows for our warnings (the marker rows, not the file rows). */
+function problemRows(page) {
+  return page.locator('.markers-panel .monaco-list-row', { hasText: 'unfrozen convolution' });
+}
+
+describe('ui-9: warnings before a run', () => {
+  scenario('a high learning rate on an unfrozen network: warned in the dashboard and the Problems panel, fixed from both', async ({ page }) => {
+    ensureDigits();
+    await runCommandSoon(page, 'Finetune: Open Demo Model');
+    await fineTuneFromExplorer(page, 'digits');
+    const view = await dashboard(page);
+    await view.locator('#health-summary', { hasText: '5 classes' }).waitFor({ timeout: 120_000 });
+    await view.locator('#preset-all').click();
+    await view.locator('#trainable-detail').waitFor();
+    await setField(view, 'hyper-learningRate', 0.001);
+
+    // The dashboard: the warning with its fix, found by the check of the spec Start would send.
+    const item = view.locator('#warnings-list li[data-warning="learningRateHigh"]');
+    await item.waitFor({ timeout: 120_000 });
+    assert.match((await item.locator('.warning-message').textContent()) ?? '', RATE_WARNING);
+    assert.equal(((await item.locator('.warning-fix').textContent()) ?? '').trim(), 'Use learning rate 0.0001');
+    assert.match((await view.locator('#warnings-status').textContent()) ?? '', /^For the next run, as set now/);
+
+    // The Problems panel: one Warning on the next run's spec, from Finetune, coded by the warning's id.
+    await focusWorkbench(page);
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    const row = problemRows(page).first();
+    await row.waitFor({ timeout: 30_000 });
+    assert.equal(await problemRows(page).count(), 1);
+    const rowText = (await row.textContent()) ?? '';
+    assert.match(rowText, /Finetune/);
+    assert.match(rowText, /learningRateHigh/);
+    assert.equal(await row.locator('.codicon-warning').count(), 1, 'severity Warning');
+    await page.locator('.markers-panel .monaco-list-row', { hasText: 'next-run.spec.json' }).first().waitFor();
+    await screenshot(page, 'ui-9-warnings');
+
+    // The quick fix from the Problems panel: opening the problem opens the spec at the field; with its text
+    // open, VS Code asks the extension's code-action provider, and the row's lightbulb offers the fix.
+    await row.dblclick();
+    await page.locator('.tabs-container .tab', { hasText: 'next-run.spec.json' }).waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: '"learningRate": 0.001' }).first().waitFor();
+    const bulb = problemRows(page).first().locator('[class*="codicon-lightbulb"]');
+    await bulb.waitFor({ timeout: 30_000 });
+    await bulb.click();
+    await chooseFromContextMenu(page, 'Use learning rate 0.0001');
+    await view.locator('#warnings-list li[data-warning="learningRateHigh"]').waitFor({ state: 'detached', timeout: 120_000 });
+    assert.equal(await view.locator('input#hyper-learningRate').inputValue(), '0.0001');
+    await problemRows(page).first().waitFor({ state: 'detached', timeout: 30_000 });
+    assert.ok((await toastTexts(page)).some((t) => t.startsWith('Finetune: Use learning rate 0.0001.')), 'the fix says what it did');
+
+    // A higher rate brings the warning back; the dashboard's button applies the same fix.
+    const dash = await dashboard(page);
+    await setField(dash, 'hyper-learningRate', 0.01);
+    const again = dash.locator('#warnings-list li[data-warning="learningRateHigh"]');
+    await again.waitFor({ timeout: 120_000 });
+    await again.locator('.warning-fix').click();
+    await again.waitFor({ state: 'detached', timeout: 120_000 });
+    await dash.waitForFunction(() => document.querySelector('#hyper-learningRate')?.value === '0.0001', null, { timeout: 10_000 });
+    assert.match((await dash.locator('#warnings-status').textContent()) ?? '', /next run/);
+  }, { timeout: 500_000 });
+});
