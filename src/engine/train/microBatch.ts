@@ -98,20 +98,22 @@ export interface BatchGradients {
 
 /**
  * Loss, accuracy and gradients of the batch's mean loss, `size` examples at a
- * time. Each pass's loss is its own mean scaled by its share of the batch, so
+ * time. `batchSize` is the whole batch's when `xs` is only one thread's share
+ * of it (parallel/trainPool.ts), so that the threads' sums add up to the
+ * batch's. Each pass's loss is its own mean scaled by its share of the batch, so
  * the passes' gradients sum to the one-pass gradient (equal up to float
  * rounding: BatchNormalization is pinned to its moving statistics, so no
  * layer looks across examples; dropout draws its masks per pass). Each pass
  * frees its activations before the next starts: that is the saving.
  */
-export function batchGradients(model: tf.LayersModel, xs: tf.Tensor[], labels: tf.Tensor1D, classWeights: tf.Tensor1D | undefined, size: number): BatchGradients {
+export function batchGradients(model: tf.LayersModel, xs: tf.Tensor[], labels: tf.Tensor1D, classWeights: tf.Tensor1D | undefined, size: number, batchSize = labels.shape[0]): BatchGradients {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const total = labels.shape[0];
   let sums: BatchGradients | undefined;
   for (let start = 0; start < total; start += size) {
     const n = Math.min(size, total - start);
     const pass = tf.tidy(() => {
-      const share = n / total;
+      const share = n / batchSize;
       const part = xs.map((x) => (n === total ? x : x.slice(start, n)));
       const y = n === total ? labels : labels.slice(start, n);
       let acc: tf.Scalar | undefined;
@@ -132,7 +134,7 @@ export function batchGradients(model: tf.LayersModel, xs: tf.Tensor[], labels: t
 }
 
 /** `sum + pass`, disposing both operands. */
-function addInto(sum: BatchGradients, pass: BatchGradients): BatchGradients {
+export function addInto(sum: BatchGradients, pass: BatchGradients): BatchGradients {
   const out = tf.tidy(() => {
     const grads: tf.NamedTensorMap = {};
     for (const name of Object.keys(sum.grads)) grads[name] = tf.add(sum.grads[name], pass.grads[name]);
