@@ -22,6 +22,8 @@ export interface MicroBatchPlan {
   batchSize: number;
   /** Estimated bytes of one pass over the whole batch (0 where nothing was measured). */
   batchBytes: number;
+  /** Measured bytes one more example adds to a pass (0 where nothing was measured): how much work a pass is (parallel/trainPool.ts). */
+  exampleBytes: number;
   /** Examples per pass (the last pass of an uneven split has fewer). */
   size: number;
   count: number;
@@ -43,7 +45,7 @@ export function splitBatch(batchSize: number, memory: StepMemory, available: num
     throw new HeapExhaustedError(`one training example needs about ${mib(memory.fixed + memory.perExample)} of the wasm heap, and ${mib(available)} is free; train fewer layers (a later cut or top:K) or use the tensorflow backend`);
   }
   const count = Math.ceil(batchSize / Math.min(fits, batchSize));
-  return { batchSize, batchBytes: memory.fixed + memory.perExample * batchSize, count, size: Math.ceil(batchSize / count) };
+  return { batchSize, batchBytes: memory.fixed + memory.perExample * batchSize, exampleBytes: memory.perExample, count, size: Math.ceil(batchSize / count) };
 }
 
 /** For the run log: "batch 32 as 4 × 8 (…)", "batch 32 as 7 × ≤5 (…)" when the passes differ in size. */
@@ -83,7 +85,7 @@ export async function measureStepMemory(model: tf.LayersModel): Promise<StepMemo
  * limit; on the other backends a batch is one pass.
  */
 export async function planMicroBatches(model: tf.LayersModel, batchSize: number): Promise<MicroBatchPlan> {
-  if (tf.getBackend() !== 'wasm') return { batchSize, batchBytes: 0, size: batchSize, count: 1 };
+  if (tf.getBackend() !== 'wasm') return { batchSize, batchBytes: 0, exampleBytes: 0, size: batchSize, count: 1 };
   const memory = await measureStepMemory(model);
   return splitBatch(batchSize, memory, WASM_HEAP_BYTES * HEAP_SHARE - tf.memory().numBytes);
 }
