@@ -36,8 +36,8 @@ const bundles = {
   extension: { ...nodeBase, entryPoints: { extension: 'src/extension/main.ts' } },
   trainer: { ...nodeBase, entryPoints: { trainer: 'src/trainer/main.ts' } },
   cli: { ...nodeBase, entryPoints: { cli: 'src/cli/main.ts' }, banner: { js: '#!/usr/bin/env node' } },
-  // The feature-extraction thread the trainer and the CLI start (src/engine/parallel/extractPool.ts).
-  extractWorker: { ...nodeBase, entryPoints: { extractWorker: 'src/engine/parallel/extractWorker.ts' } },
+  // The worker thread the trainer and the CLI start for feature extraction and training on every core (src/engine/parallel/).
+  poolWorker: { ...nodeBase, entryPoints: { poolWorker: 'src/engine/parallel/poolWorker.ts' } },
   webview: {
     ...base,
     platform: 'browser',

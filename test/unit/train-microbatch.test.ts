@@ -95,8 +95,8 @@ test('fit with micro-batches trains to the weights of fit without them, and leak
 
 test('the split: the fewest passes that fit, spread evenly; none fits is a clear error', () => {
   const memory = { perExample: 100, fixed: 50 };
-  assert.deepEqual(splitBatch(32, memory, 50 + 32 * 100), { batchSize: 32, batchBytes: 3250, count: 1, size: 32 });
-  assert.deepEqual(splitBatch(32, memory, 50 + 8 * 100 + 99), { batchSize: 32, batchBytes: 3250, count: 4, size: 8 });
+  assert.deepEqual(splitBatch(32, memory, 50 + 32 * 100), { batchSize: 32, batchBytes: 3250, exampleBytes: 100, count: 1, size: 32 });
+  assert.deepEqual(splitBatch(32, memory, 50 + 8 * 100 + 99), { batchSize: 32, batchBytes: 3250, exampleBytes: 100, count: 4, size: 8 });
   const uneven = splitBatch(32, memory, 50 + 5 * 100);
   assert.deepEqual([uneven.count, uneven.size], [7, 5]);
   assert.match(describePlan(splitBatch(32, { perExample: 2 ** 30, fixed: 0 }, 8 * 2 ** 30)), /^Training batch 32 as 4 × 8 \(one pass would need about 32\.0 GiB of the wasm heap's 4 GiB; their gradients add up to one update\)$/);

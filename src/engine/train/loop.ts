@@ -5,7 +5,8 @@ import { getLearningRate, setLearningRate } from './optimizer';
 import type { TensorSource } from './source';
 import { evaluateLoss, readAndDispose, runPrefix } from './evaluate';
 import { NonFiniteLossError } from './errors';
-import { batchGradients } from './microBatch';
+import { batchGradients, type BatchGradients } from './microBatch';
+import type { GradientPool } from '../parallel/trainPool';
 
 export interface LabelledSource {
   x: TensorSource;
@@ -37,6 +38,8 @@ export interface FitOptions {
   batchSize: number;
   /** Examples per gradient pass when a batch does not fit in memory at once (microBatch.ts); default: the whole batch. */
   microBatchSize?: number;
+  /** Threads that share each batch's passes (parallel/trainPool.ts); default: this thread alone. */
+  pool?: GradientPool;
   /** Epoch numbers of this call, from 1; a later phase starts where the one before ended. */
   firstEpoch: number;
   lastEpoch: number;
@@ -178,15 +181,21 @@ async function trainStep(
 ): Promise<[number, number]> {
   const { model, train, rng, transform } = options;
   reseedDropout(model, rng);
-  const step = tf.tidy(() => {
+  const batch = tf.tidy(() => {
     const pixels = train.x.batch(indices);
     if (transform) pixels[0] = transform(pixels[0], rng);
-    const xs = options.prefix ? runPrefix(options.prefix, pixels) : pixels;
-    const labels = tf.tensor1d(indices.map((i) => train.y[i]), 'int32');
-    // One pass, or micro-batches whose gradients sum to the batch's (microBatch.ts).
-    const { loss, accuracy: acc, grads } = batchGradients(model, xs, labels, classWeights, options.microBatchSize ?? indices.length);
-    return { grads, both: tf.stack([loss, acc]) };
+    return { xs: options.prefix ? runPrefix(options.prefix, pixels) : pixels, labels: tf.tensor1d(indices.map((i) => train.y[i]), 'int32') };
   });
+  const passSize = options.microBatchSize ?? indices.length;
+  let sums: BatchGradients;
+  try {
+    // One pass, or micro-batches whose gradients sum to the batch's (microBatch.ts), here or spread over the pool's threads.
+    sums = options.pool ? await options.pool.gradients(batch.xs, batch.labels, passSize) : tf.tidy(() => ({ ...batchGradients(model, batch.xs, batch.labels, classWeights, passSize) }));
+  } finally {
+    tf.dispose([...batch.xs, batch.labels]);
+  }
+  const step = { grads: sums.grads, both: tf.tidy(() => tf.stack([sums.loss, sums.accuracy])) };
+  tf.dispose([sums.loss, sums.accuracy]);
   try {
     // Read asynchronously: the webgpu backend cannot read synchronously under Node.
     const [loss, acc] = await readAndDispose(step.both);

@@ -22,6 +22,8 @@ export interface MicroBatchPlan {
   batchSize: number;
   /** Estimated bytes of one pass over the whole batch (0 where nothing was measured). */
   batchBytes: number;
+  /** Measured bytes one more example adds to a pass (0 where nothing was measured): how much work a pass is (parallel/trainPool.ts). */
+  exampleBytes: number;
   /** Examples per pass (the last pass of an uneven split has fewer). */
   size: number;
   count: number;
@@ -43,7 +45,7 @@ export function splitBatch(batchSize: number, memory: StepMemory, available: num
     throw new HeapExhaustedError(`one training example needs about ${mib(memory.fixed + memory.perExample)} of the wasm heap, and ${mib(available)} is free; train fewer layers (a later cut or top:K) or use the tensorflow backend`);
   }
   const count = Math.ceil(batchSize / Math.min(fits, batchSize));
-  return { batchSize, batchBytes: memory.fixed + memory.perExample * batchSize, count, size: Math.ceil(batchSize / count) };
+  return { batchSize, batchBytes: memory.fixed + memory.perExample * batchSize, exampleBytes: memory.perExample, count, size: Math.ceil(batchSize / count) };
 }
 
 /** For the run log: "batch 32 as 4 × 8 (…)", "batch 32 as 7 × ≤5 (…)" when the passes differ in size. */
@@ -83,7 +85,7 @@ export async function measureStepMemory(model: tf.LayersModel): Promise<StepMemo
  * limit; on the other backends a batch is one pass.
  */
 export async function planMicroBatches(model: tf.LayersModel, batchSize: number): Promise<MicroBatchPlan> {
-  if (tf.getBackend() !== 'wasm') return { batchSize, batchBytes: 0, size: batchSize, count: 1 };
+  if (tf.getBackend() !== 'wasm') return { batchSize, batchBytes: 0, exampleBytes: 0, size: batchSize, count: 1 };
   const memory = await measureStepMemory(model);
   return splitBatch(batchSize, memory, WASM_HEAP_BYTES * HEAP_SHARE - tf.memory().numBytes);
 }
@@ -98,20 +100,22 @@ export interface BatchGradients {
 
 /**
  * Loss, accuracy and gradients of the batch's mean loss, `size` examples at a
- * time. Each pass's loss is its own mean scaled by its share of the batch, so
+ * time. `batchSize` is the whole batch's when `xs` is only one thread's share
+ * of it (parallel/trainPool.ts), so that the threads' sums add up to the
+ * batch's. Each pass's loss is its own mean scaled by its share of the batch, so
  * the passes' gradients sum to the one-pass gradient (equal up to float
  * rounding: BatchNormalization is pinned to its moving statistics, so no
  * layer looks across examples; dropout draws its masks per pass). Each pass
  * frees its activations before the next starts: that is the saving.
  */
-export function batchGradients(model: tf.LayersModel, xs: tf.Tensor[], labels: tf.Tensor1D, classWeights: tf.Tensor1D | undefined, size: number): BatchGradients {
+export function batchGradients(model: tf.LayersModel, xs: tf.Tensor[], labels: tf.Tensor1D, classWeights: tf.Tensor1D | undefined, size: number, batchSize = labels.shape[0]): BatchGradients {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const total = labels.shape[0];
   let sums: BatchGradients | undefined;
   for (let start = 0; start < total; start += size) {
     const n = Math.min(size, total - start);
     const pass = tf.tidy(() => {
-      const share = n / total;
+      const share = n / batchSize;
       const part = xs.map((x) => (n === total ? x : x.slice(start, n)));
       const y = n === total ? labels : labels.slice(start, n);
       let acc: tf.Scalar | undefined;
@@ -132,7 +136,7 @@ export function batchGradients(model: tf.LayersModel, xs: tf.Tensor[], labels: t
 }
 
 /** `sum + pass`, disposing both operands. */
-function addInto(sum: BatchGradients, pass: BatchGradients): BatchGradients {
+export function addInto(sum: BatchGradients, pass: BatchGradients): BatchGradients {
   const out = tf.tidy(() => {
     const grads: tf.NamedTensorMap = {};
     for (const name of Object.keys(sum.grads)) grads[name] = tf.add(sum.grads[name], pass.grads[name]);

@@ -10,6 +10,8 @@ import { CheckpointWriter } from './checkpointing';
 import { splitOptimizerWeights, type Checkpoint } from '../run/checkpoint';
 import { LayerSignalRecorder } from './layerSignal';
 import { describePlan, planMicroBatches } from './microBatch';
+import { trainingPool } from '../parallel/trainPool';
+import { availableParallelism } from 'node:os';
 
 /** Layers that train at the phase's learning rate × `lrMultiplier`, with their own optimizer state. */
 export interface PhaseGroup {
@@ -134,6 +136,10 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
     // Per phase: what trains, and so what a pass holds for the backward pass, changes with the freeze.
     const micro = await planMicroBatches(options.model, spec.batchSize);
     if (micro.count > 1) options.emit({ type: 'log', level: 'warn', message: describePlan(micro) });
+    // Per phase too: each thread's copy of the model trains under this phase's freeze.
+    const { pool, reason } = await trainingPool(options.model, { threads: spec.threads ?? availableParallelism(), batchSize: spec.batchSize, exampleBytes: micro.exampleBytes, classWeights: options.classWeights });
+    if (pool) options.emit({ type: 'log', level: 'info', message: `Training on ${pool.threads} threads (one wasm instance each; their gradients add up to one update)` });
+    if (reason) options.emit({ type: 'log', level: 'info', message: `Training on one thread: ${reason}` });
     try {
       const result = await fit({
         model: options.model,
@@ -143,6 +149,7 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
         validation: options.validation,
         batchSize: spec.batchSize,
         microBatchSize: micro.size,
+        pool,
         firstEpoch,
         lastEpoch: phaseEnd,
         rng: options.rng,
@@ -157,6 +164,7 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
       bestEpoch = early && early.bestEpoch > 0 ? early.bestEpoch : lowestValLoss(history);
     } finally {
       for (const g of groups) g.optimizer.dispose();
+      await pool?.dispose();
     }
     epochsBefore = phaseEnd;
     // Early stopping ends a phase; anything else that stops ends the run.
