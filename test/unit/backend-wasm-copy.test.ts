@@ -75,3 +75,15 @@ test('the copy kernels leave no tensor data behind on wasm', async () => {
   assert.equal(tf.memory().numTensors, tensorsBefore);
   assert.equal(tf.engine().backend.numDataIds(), dataBefore);
 });
+
+test('a wasm clone shares its data and outlives the original, as on cpu', async () => {
+  await selectBackend({ requested: 'wasm' });
+  const x = tf.tensor([1.5, -2, 3], [3]);
+  const buffers = tf.engine().backend.numDataIds();
+  const copy = tf.clone(x);
+  assert.equal(tf.engine().backend.numDataIds(), buffers, 'no second buffer');
+  x.dispose();
+  assert.deepEqual(Array.from(copy.dataSync()), [1.5, -2, 3]);
+  copy.dispose();
+  assert.equal(tf.engine().backend.numDataIds(), buffers - 1, 'the buffer is freed with its last reference');
+});

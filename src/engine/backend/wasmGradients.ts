@@ -78,6 +78,8 @@ function bridged(kernelName: string): tf.KernelFunc {
  */
 function kernelWindows(x: tf.Tensor, info: tf.backend_util.Conv2DInfo, fh: number, fw: number): tf.Tensor4D[] {
   const { top, bottom, left, right } = info.padInfo;
+  // A 1×1 stride-1 convolution (most of MobileNet's) sees the input itself: no window to copy.
+  if (fh === 1 && fw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === x.shape[1] && info.outWidth === x.shape[2]) return [x as tf.Tensor4D];
   const xp = top || bottom || left || right ? tf.pad(x as tf.Tensor4D, [[0, 0], [top, bottom], [left, right], [0, 0]]) : x;
   const [n, , , c] = x.shape;
   const windows: tf.Tensor4D[] = [];
@@ -114,7 +116,9 @@ function conv2dBackpropFilterOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
     const [fh, fw, cin, cout] = attrs.filterShape;
     const output = onWasm(backend, [x, dy], (xt, dyt) => {
       const dyFlat = dyt.reshape([-1, cout]) as tf.Tensor2D;
-      const parts = kernelWindows(xt, info, fh, fw).map((window) => tf.matMul(window.reshape([-1, cin]) as tf.Tensor2D, dyFlat, true, false));
+      // Either product transposes its left operand (a copy, see wasmFastKernels.ts): transpose the narrower one.
+      const product = (window: tf.Tensor2D) => (cin <= cout ? tf.matMul(window, dyFlat, true, false) : tf.matMul(dyFlat, window, true, false).transpose());
+      const parts = kernelWindows(xt, info, fh, fw).map((window) => product(window.reshape([-1, cin]) as tf.Tensor2D));
       return tf.stack(parts).reshape([fh, fw, cin, cout]);
     });
     return output as never;
