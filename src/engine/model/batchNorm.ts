@@ -75,7 +75,11 @@ export function configureBatchNorm(layer: Layer, pinned: boolean): void {
   if (pinned && noAffine) {
     bn.call = (inputs) => tf.tidy(() => normalize(bn, single(inputs), bn.movingMean.read(), bn.movingVariance.read()));
   } else if (pinned) {
-    bn.call = (inputs, kwargs) => original.call(bn, inputs, { ...kwargs, training: false });
+    // On wasm, x·a + b is two SIMD broadcasts, and its gradient two products and two sums; tfjs' FusedBatchNorm
+    // is a scalar loop there, and its gradient makes seven passes over the activations (together about 25% of
+    // a MobileNetV2 training pass with every layer trainable). Elsewhere the fused kernel is the fast one.
+    bn.call = (inputs, kwargs) =>
+      tf.getBackend() === 'wasm' ? tf.tidy(() => normalize(bn, single(inputs), bn.movingMean.read(), bn.movingVariance.read())) : original.call(bn, inputs, { ...kwargs, training: false });
   } else if (noAffine) {
     bn.call = (inputs, kwargs) =>
       tf.tidy(() => (kwargs?.training ? normalizeBatch(bn, single(inputs)) : normalize(bn, single(inputs), bn.movingMean.read(), bn.movingVariance.read())));
