@@ -156,8 +156,9 @@ function conv2dBackpropFilterOnWasm(fallback: tf.KernelFunc): tf.KernelFunc {
       const dyFlat = dyt.reshape([-1, cout]) as tf.Tensor2D;
       if (fh === 1 && fw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === x.shape[1] && info.outWidth === x.shape[2]) {
         const xFlat = xt.reshape([-1, cin]) as tf.Tensor2D;
-        // Either product transposes its left operand (wasmFastKernels.ts): transpose the narrower one.
-        return (cin <= cout ? tf.matMul(xFlat, dyFlat, true, false) : tf.matMul(dyFlat, xFlat, true, false).transpose()).reshape([fh, fw, cin, cout]);
+        // XNNPACK's product runs best with more rows on the left (16→96 at 112×112, batch 8: 34 ms as xᵀ·dy,
+        // 11 ms as (dyᵀ·x)ᵀ), so the wider operand goes left; its transposition is a SIMD pass (wasmSimdKernels.ts).
+        return (cin >= cout ? tf.matMul(xFlat, dyFlat, true, false) : tf.matMul(dyFlat, xFlat, true, false).transpose()).reshape([fh, fw, cin, cout]);
       }
       const patches = tf.engine().makeTensorFromTensorInfo(transposedPatches(backend as WasmBackend, x, info)) as tf.Tensor2D;
       return tf.matMul(patches, dyFlat).reshape([fh, fw, cin, cout]);
