@@ -49,7 +49,7 @@ function best(reps: number, f: () => void): number {
 
 async function microBenchmarks(): Promise<{ clockGHz: number; simdGflops: number }> {
   const module = (await wabt()).parseWat('ceiling.wat', WAT, { simd: true });
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(module.toBinary({}).buffer)).exports as { clock(n: number, y: number): number; flops(n: number, m: number, b: number): number };
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(module.toBinary({}).buffer))).exports as { clock(n: number, y: number): number; flops(n: number, m: number, b: number): number };
   module.destroy();
   const n = 20_000_000;
   exports.clock(1000, 1);

@@ -15,6 +15,7 @@
 //
 // Anything else (broadcasting, other dtypes, shapes that are not multiples of
 // 4 where the loops need them) goes to tfjs' own kernel.
+import { tf } from '../tf';
 import { wrapWasmKernel, type TensorInfo, type WasmBackend } from './wasmKernelWrap';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
 
@@ -111,8 +112,35 @@ function installLeadingSum(): boolean {
   });
 }
 
+/**
+ * A kernel of our own: the gradient of tfjs' ReLU layer with a maximum (relu,
+ * then clipByValue(0, max); ReLU6 in MobileNetV2) in one pass, where tfjs'
+ * gradients take seven kernels (Step, Multiply, GreaterEqual, LessEqual,
+ * LogicalAnd, ZerosLike, Select). model/reluLayers.ts uses it where the
+ * active backend has it.
+ */
+export const RELU_CLIP_GRAD = 'FinetuneReluClipGrad';
+
+function installReluClipGrad(): void {
+  if (tf.getKernel(RELU_CLIP_GRAD, 'wasm')) return;
+  tf.registerKernel({
+    kernelName: RELU_CLIP_GRAD,
+    backendName: 'wasm',
+    kernelFunc: (args) => {
+      const { x, dy } = args.inputs as unknown as { x: TensorInfo; dy: TensorInfo };
+      const wasm = args.backend as unknown as WasmBackend;
+      const simd = heapSimd(wasm);
+      if (!simd || x.dtype !== 'float32' || dy.dtype !== 'float32' || !sameShape(x, dy)) throw new Error(`${RELU_CLIP_GRAD} needs the wasm heap and two float32 tensors of one shape`);
+      const out = wasm.makeOutput(x.shape, 'float32');
+      simd.reluClipGrad(heapAddress(wasm, x), heapAddress(wasm, dy), heapAddress(wasm, out), size(x), (args.attrs as { max: number }).max);
+      return out as never;
+    },
+  });
+}
+
 /** Installs the SIMD paths on the wasm backend (idempotent; kernels without a heap to reach stay tfjs'). */
 export function installWasmSimdKernels(): void {
+  installReluClipGrad();
   installTranspose();
   installCompare('GreaterEqual');
   installCompare('LessEqual');

@@ -7,6 +7,7 @@ import { SIMD_KERNELS_WASM } from './kernels.wasm';
 export interface HeapSimd {
   transpose(src: number, dst: number, rows: number, cols: number): void;
   compareScalar(x: number, out: number, n: number, s: number, le: number): void;
+  reluClipGrad(x: number, dy: number, out: number, n: number, hi: number): void;
   andBytes(a: number, b: number, out: number, n: number): void;
   select(cond: number, a: number, b: number, out: number, n: number): void;
   columnSums(src: number, acc: number, rows: number, cols: number): void;

@@ -60,6 +60,31 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $tail))))
 
+  ;; The gradient of min(max(x, 0), hi) as tfjs' ReLU layer computes it (relu, then clip):
+  ;; out[i] = 0 < x[i] ≤ hi ? dy[i] : 0 (NaN gives 0).
+  (func (export "reluClipGrad") (param $x i32) (param $dy i32) (param $out i32) (param $n i32) (param $hi f32)
+    (local $i i32) (local $end i32) (local $p i32) (local $vhi v128) (local $v v128) (local $xv f32)
+    (local.set $vhi (f32x4.splat (local.get $hi)))
+    (local.set $end (i32.and (local.get $n) (i32.const -4)))
+    (block $done (loop $loop
+      (br_if $done (i32.ge_u (local.get $i) (local.get $end)))
+      (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $v (v128.load (i32.add (local.get $x) (local.get $p))))
+      (v128.store (i32.add (local.get $out) (local.get $p))
+        (v128.and (v128.load (i32.add (local.get $dy) (local.get $p)))
+          (v128.and (f32x4.gt (local.get $v) (v128.const f32x4 0 0 0 0)) (f32x4.le (local.get $v) (local.get $vhi)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $loop)))
+    (block $tailDone (loop $tail
+      (br_if $tailDone (i32.ge_u (local.get $i) (local.get $n)))
+      (local.set $p (i32.shl (local.get $i) (i32.const 2)))
+      (local.set $xv (f32.load (i32.add (local.get $x) (local.get $p))))
+      (f32.store (i32.add (local.get $out) (local.get $p))
+        (select (f32.load (i32.add (local.get $dy) (local.get $p))) (f32.const 0)
+          (i32.and (f32.gt (local.get $xv) (f32.const 0)) (f32.le (local.get $xv) (local.get $hi)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $tail))))
+
   ;; out[i] = a[i] & b[i] over n bytes (tfjs' bool is one byte, 0 or 1).
   (func (export "andBytes") (param $a i32) (param $b i32) (param $out i32) (param $n i32)
     (local $i i32) (local $end i32)
