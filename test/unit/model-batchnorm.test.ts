@@ -81,3 +81,31 @@ test('a pinned BN with gamma and beta runs as x·a + b on wasm: the outputs and 
   assert.equal(onWasm.length, 7, 'loss and the gradients of conv (2), bn (2) and out (2)');
   onCpu.forEach((values, i) => values.forEach((v, j) => assert.ok(Math.abs(v - onWasm[i][j]) <= 1e-5 * Math.max(1, Math.abs(v)), `tensor ${i}[${j}]: ${onWasm[i][j]} vs ${v}`)));
 });
+
+test('a pinned BN over channels in fours takes the fused affine kernels on wasm: tfjs\' outputs and gradients on cpu', async () => {
+  await selectBackend({ requested: 'wasm' });
+  const run = (backend: string) =>
+    withBackend(backend, async () => {
+      const input = tf.input({ shape: [3, 5, 8] });
+      const bnOut = tf.layers.batchNormalization({ name: 'bn' }).apply(input) as tf.SymbolicTensor;
+      const out = tf.layers.dense({ units: 2, name: 'out', kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }) }).apply(tf.layers.flatten().apply(bnOut)) as tf.SymbolicTensor;
+      const m = tf.model({ inputs: input, outputs: out });
+      m.getLayer('bn').setWeights([tf.linspace(0.5, 2, 8), tf.linspace(-1, 1, 8), tf.linspace(-0.3, 0.4, 8), tf.linspace(0.2, 3, 8)]);
+      applyFreeze(m, new Set(['bn', 'out']), 'inference');
+      const xs = tf.randomNormal([4, 3, 5, 8], 0, 2, 'float32', 5);
+      const vars = m.trainableWeights.map((w) => w.read() as tf.Variable);
+      let values: number[][] = [];
+      const profile = await tf.profile(() => {
+        const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(m.apply(xs, { training: true }) as tf.Tensor)) as tf.Scalar, vars);
+        values = [value, tf.grad((xi: tf.Tensor) => tf.sum(m.apply(xi) as tf.Tensor))(xs), ...vars.map((v) => grads[v.name])].map((t) => Array.from(t.dataSync()));
+      });
+      return { values, kernels: profile.kernelNames };
+    });
+  const [onWasm, onCpu] = [await run('wasm'), await run('cpu')];
+  assert.ok(onWasm.kernels.includes('FinetuneAffine') && onWasm.kernels.includes('FinetuneAffineGrad'), onWasm.kernels.join(' '));
+  assert.equal(onCpu.values.length, 6, 'loss, the input gradient, and the gradients of gamma, beta and the dense kernel and bias');
+  onCpu.values.forEach((values, i) => {
+    const scale = Math.max(1, ...values.map(Math.abs));
+    values.forEach((v, j) => assert.ok(Math.abs(v - onWasm.values[i][j]) <= 1e-5 * scale, `tensor ${i}[${j}]: ${onWasm.values[i][j]} vs ${v}`));
+  });
+});

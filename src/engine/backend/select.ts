@@ -16,6 +16,7 @@ import { installWasmFastKernels } from './wasmFastKernels';
 import { installWasmCopyKernels } from './wasmCopyKernels';
 import { installWasmDepthwiseKernels } from './wasmDepthwiseKernels';
 import { installWasmSimdKernels } from './wasmSimdKernels';
+import { installWasmAffineKernels } from './wasmAffineKernels';
 
 export interface SelectBackendOptions {
   /** A backend the user insisted on; if unavailable, selection fails with a clear error. */
@@ -86,6 +87,7 @@ async function tryWasm(requireFn: (id: string) => unknown): Promise<Attempt> {
     // wasmCopyKernels.ts, wasmSimdKernels.ts; the SIMD transpose first, since the fast products call it).
     installWasmTrainingKernels();
     installWasmSimdKernels();
+    installWasmAffineKernels();
     installWasmFastKernels();
     installWasmCopyKernels();
     installWasmDepthwiseKernels();

@@ -10,6 +10,8 @@ export interface HeapSimd {
   reluClipGrad(x: number, dy: number, out: number, n: number, hi: number): void;
   andBytes(a: number, b: number, out: number, n: number): void;
   select(cond: number, a: number, b: number, out: number, n: number): void;
+  affineRows(x: number, a: number, b: number, out: number, rows: number, c: number): void;
+  affineGradRows(x: number, dy: number, a: number, dx: number, accA: number, accB: number, rows: number, c: number): void;
   columnSums(src: number, acc: number, rows: number, cols: number): void;
   depthwiseFilterImage(x: number, dy: number, acc: number, ...geometry: number[]): void;
   depthwiseInputImage(dy: number, filter: number, out: number, ...geometry: number[]): void;

@@ -145,6 +145,50 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rowLoop))))
 
+  ;; out[r,k] = x[r,k]·a[k] + b[k] over rows of c channels (c a multiple of 4): a per-channel affine map
+  ;; (a pinned BatchNormalization), with the rounding of a product, then a sum, as tfjs' Mul and Add have.
+  (func (export "affineRows") (param $x i32) (param $a i32) (param $b i32) (param $out i32) (param $rows i32) (param $c i32)
+    (local $r i32) (local $k i32) (local $cb i32) (local $p i32)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $p (i32.mul (local.get $r) (local.get $cb)))
+      (local.set $k (i32.const 0))
+      (loop $kLoop
+        (v128.store (i32.add (local.get $out) (i32.add (local.get $p) (local.get $k)))
+          (f32x4.add (f32x4.mul (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $k)))) (v128.load (i32.add (local.get $a) (local.get $k))))
+            (v128.load (i32.add (local.get $b) (local.get $k)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br_if $kLoop (i32.lt_u (local.get $k) (local.get $cb))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
+
+  ;; The gradient of affineRows in one pass: dx = dy·a; accA[k] += Σ_r dy·x and accB[k] += Σ_r dy, in float64
+  ;; (accA and accB hold c doubles each).
+  (func (export "affineGradRows") (param $x i32) (param $dy i32) (param $a i32) (param $dx i32) (param $accA i32) (param $accB i32) (param $rows i32) (param $c i32)
+    (local $r i32) (local $k i32) (local $cb i32) (local $p i32) (local $g v128) (local $gx v128) (local $q i32)
+    (local.set $cb (i32.shl (local.get $c) (i32.const 2)))
+    (block $rowsDone (loop $rowLoop
+      (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
+      (local.set $p (i32.mul (local.get $r) (local.get $cb)))
+      (local.set $k (i32.const 0))
+      (loop $kLoop
+        (local.set $g (v128.load (i32.add (local.get $dy) (i32.add (local.get $p) (local.get $k)))))
+        (local.set $gx (f32x4.mul (local.get $g) (v128.load (i32.add (local.get $x) (i32.add (local.get $p) (local.get $k))))))
+        (v128.store (i32.add (local.get $dx) (i32.add (local.get $p) (local.get $k))) (f32x4.mul (local.get $g) (v128.load (i32.add (local.get $a) (local.get $k)))))
+        (local.set $q (i32.add (local.get $accA) (i32.shl (local.get $k) (i32.const 1))))
+        (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q)) (f64x2.promote_low_f32x4 (local.get $gx))))
+        (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $gx) (local.get $gx)))))
+        (local.set $q (i32.add (local.get $accB) (i32.shl (local.get $k) (i32.const 1))))
+        (v128.store (local.get $q) (f64x2.add (v128.load (local.get $q)) (f64x2.promote_low_f32x4 (local.get $g))))
+        (v128.store offset=16 (local.get $q) (f64x2.add (v128.load offset=16 (local.get $q))
+          (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $g) (local.get $g)))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br_if $kLoop (i32.lt_u (local.get $k) (local.get $cb))))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
+
   ;; One image of a depthwise convolution (channel multiplier 1, c a multiple of 4):
   ;; acc[i,j,k] += x[row,col,k]·dy[y,xo,k] over the output positions, row = y·sh + i − top,
   ;; col = xo·sw + j − left (rows and columns in the padding are skipped).
