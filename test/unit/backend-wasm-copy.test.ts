@@ -75,3 +75,46 @@ test('the copy kernels leave no tensor data behind on wasm', async () => {
   assert.equal(tf.memory().numTensors, tensorsBefore);
   assert.equal(tf.engine().backend.numDataIds(), dataBefore);
 });
+
+test('a wasm clone shares its data and outlives the original, as on cpu', async () => {
+  await selectBackend({ requested: 'wasm' });
+  const x = tf.tensor([1.5, -2, 3], [3]);
+  const buffers = tf.engine().backend.numDataIds();
+  const copy = tf.clone(x);
+  assert.equal(tf.engine().backend.numDataIds(), buffers, 'no second buffer');
+  x.dispose();
+  assert.deepEqual(Array.from(copy.dataSync()), [1.5, -2, 3]);
+  copy.dispose();
+  assert.equal(tf.engine().backend.numDataIds(), buffers - 1, 'the buffer is freed with its last reference');
+});
+
+const slices: [number[], number[], number[]][] = [
+  [[2, 9, 9, 3], [0, 1, 1, 0], [2, 7, 7, 3]], // a zero padding's gradient: rows of W·C
+  [[2, 9, 9, 3], [1, 0, 0, 0], [1, 9, 9, 3]], // whole images: one run
+  [[3, 4, 5], [0, 1, 2], [3, 2, -1]], // cut on the last axis, size −1
+  [[7], [2], [4]],
+  [[4, 6], [1, 0], [0, 6]], // empty: tfjs' kernel
+];
+for (const [shape, begin, size] of slices) {
+  test(`wasm slice of [${shape}] at [${begin}] size [${size}] equals cpu`, async () => {
+    const count = shape.reduce((a, b) => a * b, 1);
+    for (const dtype of ['float32', 'int32', 'bool'] as const) {
+      const values = Array.from({ length: count }, (_, i) => (dtype === 'bool' ? i % 3 === 0 : i * 3 - 7));
+      const { wasm, cpu } = await onBoth(() => tf.slice(tf.tensor(values as number[], shape, dtype), begin, size));
+      assert.deepEqual(wasm, cpu, dtype);
+    }
+  });
+}
+
+test('a wasm cast to the same dtype shares the data; to another dtype it converts, as on cpu', async () => {
+  await selectBackend({ requested: 'wasm' });
+  const x = tf.tensor([1.5, -2, 3], [3]);
+  const buffers = tf.engine().backend.numDataIds();
+  const same = tf.cast(x, 'float32');
+  assert.equal(tf.engine().backend.numDataIds(), buffers, 'no second buffer');
+  x.dispose();
+  assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 3]);
+  const { wasm, cpu } = await onBoth(() => tf.cast(tf.tensor([1.5, -2.7, 3]), 'int32'));
+  assert.deepEqual(wasm, cpu);
+  same.dispose();
+});

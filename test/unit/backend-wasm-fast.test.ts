@@ -35,12 +35,13 @@ for (const [name, aShape, bShape, ta, tb] of cases) {
   });
 }
 
-for (const k of [1, 3]) {
-  test(`wasm conv input gradient equals cpu (${k}×${k}, stride 1; 1×1 takes the product path)`, async () => {
+// 1×1 stride 1 is one product; every other case is the product spread back by col2im.
+for (const [k, stride, pad] of [[1, 1, 'same'], [3, 1, 'same'], [3, 2, 'same'], [3, 2, 'valid'], [1, 2, 'valid'], [2, 2, 'same'], [3, 1, 1]] as const) {
+  test(`wasm conv input gradient equals cpu (${k}×${k}, stride ${stride}, pad ${pad})`, async () => {
     const { wasm, cpu } = await onBoth(() => {
       const x = tf.randomNormal([2, 7, 6, 8], 0, 1, 'float32', 3) as tf.Tensor4D;
       const w = tf.randomNormal([k, k, 8, 5], 0, 1, 'float32', 4) as tf.Tensor4D;
-      return tf.grad((xi: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xi as tf.Tensor4D, w, 1, 'same'))))(x);
+      return tf.grad((xi: tf.Tensor) => tf.sum(tf.square(tf.conv2d(xi as tf.Tensor4D, w, stride, pad))))(x);
     });
     close(wasm, cpu);
   });

@@ -74,7 +74,10 @@ const conv2dCases: { x: Shape4; k: Shape4; stride: number; pad: Pad }[] = [
   { x: [2, 7, 7, 3], k: [3, 3, 3, 4], stride: 1, pad: 'same' },
   { x: [1, 8, 9, 2], k: [3, 3, 2, 5], stride: 2, pad: 'same' },
   { x: [1, 8, 8, 2], k: [2, 2, 2, 3], stride: 2, pad: 'same' },
+  // 1×1 stride 1 multiplies the input itself, transposing the narrower operand: more inputs than outputs, then fewer.
   { x: [3, 5, 5, 6], k: [1, 1, 6, 4], stride: 1, pad: 'valid' },
+  { x: [2, 4, 5, 3], k: [1, 1, 3, 8], stride: 1, pad: 'same' },
+  { x: [2, 5, 5, 4], k: [1, 1, 4, 3], stride: 2, pad: 'same' },
   { x: [1, 6, 6, 2], k: [3, 3, 2, 2], stride: 1, pad: 1 },
 ];
 

@@ -15,6 +15,8 @@ import { installWasmTrainingKernels } from './wasmGradients';
 import { installWasmFastKernels } from './wasmFastKernels';
 import { installWasmCopyKernels } from './wasmCopyKernels';
 import { installWasmDepthwiseKernels } from './wasmDepthwiseKernels';
+import { installWasmSimdKernels } from './wasmSimdKernels';
+import { installWasmAffineKernels } from './wasmAffineKernels';
 
 export interface SelectBackendOptions {
   /** A backend the user insisted on; if unavailable, selection fails with a clear error. */
@@ -81,8 +83,11 @@ async function tryWasm(requireFn: (id: string) => unknown): Promise<Attempt> {
   try {
     if (!tf.findBackend('wasm')) requireFn(WASM);
     await activate('wasm');
-    // So that wasm can also train convolutions (see wasmGradients.ts), and fast (see wasmFastKernels.ts, wasmCopyKernels.ts).
+    // So that wasm can also train convolutions (see wasmGradients.ts), and fast (see wasmFastKernels.ts,
+    // wasmCopyKernels.ts, wasmSimdKernels.ts; the SIMD transpose first, since the fast products call it).
     installWasmTrainingKernels();
+    installWasmSimdKernels();
+    installWasmAffineKernels();
     installWasmFastKernels();
     installWasmCopyKernels();
     installWasmDepthwiseKernels();

@@ -1,6 +1,6 @@
-// Two wasm kernels that only copy or spread values, yet dominate the step of
-// a trainable MobileNet suffix because wasm runs them as per-element loops.
-// Profiled on MobileNetV2 `top:4` (batch 32, 7×7×1280 activations):
+// Four wasm kernels that only copy or spread values, yet dominate a training
+// step because wasm runs them as per-element loops or copies. Tile and
+// AvgPoolGrad were profiled on MobileNetV2 `top:4` (batch 32, 7×7×1280):
 //
 // Tile: the gradient of an inference-mode BatchNormalization tiles its scale
 // [1,1,1,C] to [N,H,W,C] (tfjs' batchNorm gradient). wasm took 198 ms for
@@ -9,6 +9,17 @@
 // AvgPoolGrad: a pooling window that covers the whole input (the 7×7
 // average pool of MobileNetV2 and any global average) spreads dy/(H·W) over
 // every position, again a block copy. wasm's loop took 72 ms.
+//
+// Identity: tfjs' engine clones every tensor a custom-gradient op saves for
+// its backward pass, and wasm's Identity copies the data (636 calls, 253 ms
+// of a 4.5 s MobileNetV2 training pass at batch 8). Tensor data is never
+// written in place, so the clone can share the data with one more reference,
+// as the cpu backend's Identity does. Likewise a Cast to the same dtype
+// (258 calls, 59 ms).
+//
+// Slice: the gradient of a zero padding (MobileNetV2 pads before each
+// stride-2 depthwise convolution) slices dy; wasm's loop took 60 ms for the
+// four of one training pass at batch 8. Rows are contiguous: block copies.
 import { tf } from '../tf';
 import { wrapWasmKernel, type TensorInfo, type WasmBackend } from './wasmKernelWrap';
 
@@ -80,8 +91,55 @@ function installGlobalAvgPoolGrad(): boolean {
   });
 }
 
-/** Installs both copy-based kernels on the wasm backend (idempotent). */
+/** Identity, and a Cast to the dtype a tensor already has (the ReLU gradient casts step(x), already float32), share the data. */
+function installSharedIdentity(kernelName: 'Identity' | 'Cast'): boolean {
+  return wrapWasmKernel(kernelName, (original) => (args) => {
+    const { x } = args.inputs as unknown as { x: TensorInfo };
+    if (x.dtype === 'string' || (kernelName === 'Cast' && (args.attrs as { dtype: string }).dtype !== x.dtype)) return original(args);
+    (args.backend as unknown as WasmBackend).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype } as never;
+  });
+}
+
+/**
+ * Copies the slice `begin`/`size` of `src` (of `shape`) into `out`, one
+ * contiguous run at a time: the run is the innermost axis the slice cuts,
+ * with every axis inside it whole.
+ */
+export function sliceInto(src: tf.backend_util.TypedArray, shape: number[], begin: number[], size: number[], out: tf.backend_util.TypedArray): void {
+  let cut = shape.length - 1;
+  while (cut > 0 && begin[cut] === 0 && size[cut] === shape[cut]) cut--;
+  const run = product(size.slice(cut));
+  const strides = shape.map((_, a) => product(shape.slice(a + 1)));
+  const outer = size.slice(0, cut);
+  const index = outer.map(() => 0);
+  for (let o = 0, count = product(outer); o < count; o++) {
+    let from = begin[cut] * strides[cut];
+    for (let a = 0; a < cut; a++) from += (begin[a] + index[a]) * strides[a];
+    out.set(src.subarray(from, from + run), o * run);
+    for (let a = cut - 1; a >= 0 && ++index[a] === outer[a]; a--) index[a] = 0;
+  }
+}
+
+function installBlockSlice(): boolean {
+  return wrapWasmKernel('Slice', (original) => (args) => {
+    const { x } = args.inputs as unknown as { x: TensorInfo };
+    const attrs = args.attrs as { begin: number | number[]; size?: number | number[] };
+    if (x.dtype === 'string' || x.shape.length === 0) return original(args);
+    const [begin, size] = tf.slice_util.parseSliceParams(x as never, attrs.begin, attrs.size);
+    if (product(size) === 0) return original(args);
+    const wasm = args.backend as unknown as WasmBackend;
+    const out = wasm.makeOutput(size, x.dtype);
+    sliceInto(wasm.typedArrayFromHeap(x), x.shape, begin, size, wasm.typedArrayFromHeap(out));
+    return out as never;
+  });
+}
+
+/** Installs the copy-based kernels on the wasm backend (idempotent). */
 export function installWasmCopyKernels(): void {
   installTile();
   installGlobalAvgPoolGrad();
+  installSharedIdentity('Identity');
+  installSharedIdentity('Cast');
+  installBlockSlice();
 }

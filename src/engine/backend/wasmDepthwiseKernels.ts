@@ -9,6 +9,8 @@
 // NCHW) keep the op-based kernels they wrap.
 import { tf } from '../tf';
 import { wrapWasmKernel, type TensorInfo, type WasmBackend } from './wasmKernelWrap';
+import { heapSimd, type HeapSimd } from './simd/heapSimd';
+import { heapAddress } from './wasmSimdKernels';
 
 interface DepthwiseAttrs {
   strides: number | [number, number];
@@ -98,6 +100,45 @@ export function depthwiseInputGrad(dy: Float32Array, filter: Float32Array, info:
   }
 }
 
+/** The loops' shared arguments after the three pointers: h, w, c, oh, ow, sh, sw, fh, fw, top, left. */
+function simdGeometry(info: tf.backend_util.Conv2DInfo): number[] {
+  const { inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo } = info;
+  return [inHeight, inWidth, inChannels, outHeight, outWidth, strideHeight, strideWidth, filterHeight, filterWidth, padInfo.top, padInfo.left];
+}
+
+/** SIMD covers channel multiplier 1 with channels in whole groups of 4 (every depthwise layer of MobileNet). */
+const simdCovers = (info: tf.backend_util.Conv2DInfo, m: number) => m === 1 && info.inChannels % 4 === 0 && info.outHeight > 0 && info.outWidth > 0;
+
+/**
+ * The filter gradient with the SIMD loop, one image at a time: each image's
+ * sums (at most H·W terms) in float32, added across images in float64.
+ */
+function simdFilterGrad(simd: HeapSimd, wasm: WasmBackend, x: TensorInfo, dy: TensorInfo, info: tf.backend_util.Conv2DInfo, out: TensorInfo): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  const length = info.filterHeight * info.filterWidth * c;
+  const scratch = wasm.makeOutput([length], 'float32');
+  const total = new Float64Array(length);
+  try {
+    const [xp, dyp, accp] = [heapAddress(wasm, x), heapAddress(wasm, dy), heapAddress(wasm, scratch)];
+    for (let b = 0; b < n; b++) {
+      const acc = wasm.typedArrayFromHeap(scratch);
+      acc.fill(0);
+      simd.depthwiseFilterImage(xp + b * h * w * c * 4, dyp + b * oh * ow * c * 4, accp, ...simdGeometry(info));
+      for (let p = 0; p < length; p++) total[p] += acc[p];
+    }
+    wasm.typedArrayFromHeap(out).set(total);
+  } finally {
+    (wasm as unknown as { disposeData(dataId: object, force: boolean): void }).disposeData(scratch.dataId, true);
+  }
+}
+
+function simdInputGrad(simd: HeapSimd, wasm: WasmBackend, dy: TensorInfo, filter: TensorInfo, info: tf.backend_util.Conv2DInfo, out: TensorInfo): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: oh, outWidth: ow } = info;
+  wasm.typedArrayFromHeap(out).fill(0);
+  const [dyp, fp, outp] = [heapAddress(wasm, dy), heapAddress(wasm, filter), heapAddress(wasm, out)];
+  for (let b = 0; b < n; b++) simd.depthwiseInputImage(dyp + b * oh * ow * c * 4, fp, outp + b * h * w * c * 4, ...simdGeometry(info));
+}
+
 function installFilterGrad(): boolean {
   return wrapWasmKernel('DepthwiseConv2dNativeBackpropFilter', (original) => (args) => {
     const { x, dy } = args.inputs as unknown as { x: TensorInfo; dy: TensorInfo };
@@ -106,6 +147,11 @@ function installFilterGrad(): boolean {
     if (!info) return original(args);
     const wasm = args.backend as unknown as WasmBackend;
     const out = wasm.makeOutput(attrs.filterShape, 'float32');
+    const simd = heapSimd(wasm);
+    if (simd && simdCovers(info, attrs.filterShape[3])) {
+      simdFilterGrad(simd, wasm, x, dy, info, out);
+      return out as never;
+    }
     depthwiseFilterGrad(wasm.typedArrayFromHeap(x) as Float32Array, wasm.typedArrayFromHeap(dy) as Float32Array, info, attrs.filterShape[3], wasm.typedArrayFromHeap(out) as Float32Array);
     return out as never;
   });
@@ -119,6 +165,11 @@ function installInputGrad(): boolean {
     if (!info) return original(args);
     const wasm = args.backend as unknown as WasmBackend;
     const out = wasm.makeOutput(attrs.inputShape, 'float32');
+    const simd = heapSimd(wasm);
+    if (simd && simdCovers(info, filter.shape[3])) {
+      simdInputGrad(simd, wasm, dy, filter, info, out);
+      return out as never;
+    }
     depthwiseInputGrad(wasm.typedArrayFromHeap(dy) as Float32Array, wasm.typedArrayFromHeap(filter) as Float32Array, info, filter.shape[3], wasm.typedArrayFromHeap(out) as Float32Array);
     return out as never;
   });

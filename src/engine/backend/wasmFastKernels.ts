@@ -12,10 +12,11 @@
 // Conv2DBackpropInput: wasm's kernel is a plain loop (797 ms for a 1×1
 // convolution's input gradient at [32,7,7,1280], 68 ms as a product). For
 // 1×1 stride-1 convolutions, the pointwise ones that make up most of
-// MobileNet, the input gradient is dy·Wᵀ, one matrix product.
+// MobileNet, the input gradient is dy·Wᵀ, one matrix product; for any other,
+// that product spread back onto the input positions (col2im).
 import { tf } from '../tf';
 import { onWasm } from './wasmGradients';
-import { wrapWasmKernel } from './wasmKernelWrap';
+import { wrapWasmKernel, type WasmBackend } from './wasmKernelWrap';
 
 interface TensorInfo {
   dataId: object;
@@ -56,31 +57,68 @@ function installWasmTransposedMatMul(): boolean {
 
 interface BackpropInputAttrs {
   strides: number | [number, number];
-  pad: unknown;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
   dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
   inputShape: [number, number, number, number];
 }
 
-function isPointwise(filterShape: number[], attrs: BackpropInputAttrs): boolean {
-  const [fh, fw] = filterShape;
-  const strides = typeof attrs.strides === 'number' ? [attrs.strides, attrs.strides] : attrs.strides;
-  const noPadding = attrs.pad === 'same' || attrs.pad === 'valid' || attrs.pad === 0;
-  return fh === 1 && fw === 1 && strides[0] === 1 && strides[1] === 1 && attrs.dataFormat !== 'NCHW' && noPadding;
+/**
+ * Adds each row of `cols` ([N·oh·ow, fh·fw·cin], what every output position
+ * sends back to the filter taps' inputs) onto the input positions it came
+ * from: the inverse of im2col. `out` must start at zero.
+ */
+export function col2imInto(cols: tf.backend_util.TypedArray, info: tf.backend_util.Conv2DInfo, out: tf.backend_util.TypedArray): void {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: cin, outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw, filterHeight: fh, filterWidth: fw } = info;
+  const { top, left } = info.padInfo;
+  let p = 0;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < oh; y++) {
+      for (let xo = 0; xo < ow; xo++) {
+        for (let i = 0; i < fh; i++) {
+          const row = y * sh + i - top;
+          for (let j = 0; j < fw; j++, p += cin) {
+            const col = xo * sw + j - left;
+            if (row < 0 || row >= h || col < 0 || col >= w) continue;
+            const base = ((b * h + row) * w + col) * cin;
+            for (let c = 0; c < cin; c++) out[base + c] += cols[p + c];
+          }
+        }
+      }
+    }
+  }
 }
 
-/** Gives wasm's Conv2DBackpropInput a matrix-product path for 1×1 stride-1 convolutions (idempotent). */
-function installWasmPointwiseBackpropInput(): boolean {
+/**
+ * Gives wasm's Conv2DBackpropInput a matrix-product path (idempotent): a 1×1
+ * stride-1 convolution's input gradient is dy·Wᵀ; any other NHWC one is
+ * col2im(dy·Wᵀ). wasm's own kernel is a scalar loop: 101 ms for
+ * MobileNetV2's first convolution (3×3, stride 2, batch 8; tfjs computes the
+ * input gradient even though the input is the image), about 10 ms this way.
+ */
+function installWasmBackpropInputProducts(): boolean {
   return wrapWasmKernel('Conv2DBackpropInput', (original) => (args) => {
     const attrs = args.attrs as unknown as BackpropInputAttrs;
     const { dy, filter } = args.inputs as unknown as { dy: TensorInfo; filter: TensorInfo };
-    if (!isPointwise(filter.shape, attrs)) return original(args);
-    const [, , cin, cout] = filter.shape;
-    return onWasm(args.backend, [dy, filter], (dyT, w) => tf.matMul(dyT.reshape([-1, cout]), w.reshape([cin, cout]), false, true).reshape(attrs.inputShape)) as never;
+    if (attrs.dataFormat === 'NCHW' || dy.dtype !== 'float32') return original(args);
+    const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false, 'channelsLast');
+    const [fh, fw, cin, cout] = filter.shape;
+    const pointwise = fh === 1 && fw === 1 && info.strideHeight === 1 && info.strideWidth === 1 && info.outHeight === info.inHeight && info.outWidth === info.inWidth;
+    const wasm = args.backend as unknown as WasmBackend;
+    return onWasm(wasm, [dy, filter], (dyT, w) => {
+      const cols = tf.matMul(dyT.reshape([-1, cout]), w.reshape([fh * fw * cin, cout]), false, true);
+      if (pointwise) return cols.reshape(attrs.inputShape);
+      const out = wasm.makeOutput(attrs.inputShape, 'float32');
+      const dx = wasm.typedArrayFromHeap(out);
+      dx.fill(0);
+      col2imInto(wasm.typedArrayFromHeap({ dataId: cols.dataId, shape: cols.shape, dtype: 'float32' }), info, dx);
+      return tf.engine().makeTensorFromTensorInfo(out);
+    }) as never;
   });
 }
 
 /** Installs both fast paths on the wasm backend (idempotent; call once wasm is active). */
 export function installWasmFastKernels(): void {
   installWasmTransposedMatMul();
-  installWasmPointwiseBackpropInput();
+  installWasmBackpropInputProducts();
 }

@@ -14,6 +14,7 @@ export interface TensorInfo {
 export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): tf.backend_util.TypedArray;
+  incRef(dataId: object): void;
 }
 
 const wrapped = new Set<string>();

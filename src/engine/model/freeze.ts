@@ -4,6 +4,7 @@ import { tf } from '../tf';
 import type { TrainPlan } from '../../shared/trainSpec';
 import { leafLayers, nestedModels } from './graph';
 import { configureBatchNorm } from './batchNorm';
+import { configureReluLayer } from './reluLayers';
 import { HEAD_PREFIX, LayerChoiceError, unknownLayerError } from './head';
 
 /**
@@ -45,5 +46,6 @@ export function applyFreeze(model: tf.LayersModel, trainable: Set<string>, batch
     const trains = trainable.has(layer.name);
     layer.trainable = trains;
     if (layer.getClassName() === 'BatchNormalization') configureBatchNorm(layer, !trains || batchNormMode !== 'batch');
+    if (layer.getClassName() === 'ReLU') configureReluLayer(layer);
   }
 }
