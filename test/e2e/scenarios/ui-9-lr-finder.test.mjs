@@ -7,7 +7,7 @@
 // view and the heat strip, and a checkmark on the frozen layers whose weights
 // the run verified unchanged.
 import assert from 'node:assert/strict';
-import { describe, scenario, screenshot, treeRow, viewPane } from '../harness.mjs';
+import { describe, scenario, screenshot, treeRows, viewPane } from '../harness.mjs';
 import { dashboard, focusWorkbench, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
 
 describe('ui-9: LR finder and per-layer learning signal', () => {
@@ -73,18 +73,26 @@ describe('ui-9: LR finder and per-layer learning signal', () => {
     await focusWorkbench(page);
     await runCommandSoon(page, 'Finetune: Focus on Layers View');
     const pane = await viewPane(page, 'Layers');
-    const dense1 = treeRow(pane, 'dense1');
-    await dense1.filter({ hasText: /[▁▂▃▅▇] \d\.\de-\d+/ }).waitFor({ timeout: 30_000 });
-    for (const name of ['conv1', 'conv2']) {
-      const row = treeRow(pane, name);
-      await row.filter({ hasText: '✓ unchanged' }).waitFor({ timeout: 30_000 });
-    }
-    assert.equal(await treeRow(pane, 'dense1').filter({ hasText: '✓ unchanged' }).count(), 0, 'a trainable layer is not "verified frozen"');
+    const row = (name) => treeRows(pane).filter({ hasText: new RegExp(`^${name}\\s*\\[`) }).first();
+    const dense1 = row('dense1');
+    await waitForText(dense1, /^dense1\s*\[\?, 128\] · 590k params · ✂ cut · [▁▂▃▅▇] \d\.\de-\d+$/);
+    for (const name of ['conv1', 'conv2']) await waitForText(row(name), /· ✓ unchanged$/);
     await dense1.hover();
-    await page.locator('.monaco-hover', { hasText: /gradient norm \d\.\de-?\d+, update ratio \d\.\de-\d+/ }).waitFor({ timeout: 30_000 });
+    // The row's tooltip (a workbench hover) gives both numbers and the scale.
+    await waitForText(page.locator('.monaco-hover-content').first(), /Learning signal \(latest epoch\): gradient norm \d\.\de-?\d+, update ratio \d\.\de-\d+ [▁▂▃▅▇]Update ratio = /);
     await screenshot(page, 'ui-9-lr-finder-layers');
   }, { timeout: 800_000 });
 });
+
+/** Waits until an element's text (a tree row: label and description) matches `pattern`; fails showing the text it had. */
+async function waitForText(element, pattern) {
+  const deadline = Date.now() + 30_000;
+  let text = '';
+  while (!pattern.test((text = ((await element.textContent()) ?? '').trim()))) {
+    if (Date.now() > deadline) assert.match(text, pattern);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
 
 /** Waits until a field shows `expected` (the host's patch arrives asynchronously). */
 async function waitForValue(view, id, expected) {
