@@ -79,7 +79,8 @@ describe('ui-9: LR finder and per-layer learning signal', () => {
     for (const name of ['conv1', 'conv2']) await waitForText(row(name), /· ✓ unchanged$/);
     await dense1.hover();
     // The row's tooltip (a workbench hover) gives both numbers and the scale.
-    await waitForText(page.locator('.monaco-hover-content').first(), /Learning signal \(latest epoch\): gradient norm \d\.\de-?\d+, update ratio \d\.\de-\d+ [▁▂▃▅▇]Update ratio = /);
+    // (VS Code's MarkdownString.appendText writes spaces as &nbsp;, hence \s.)
+    await waitForText(page.locator('.monaco-hover-content').first(), /Learning\ssignal\s\(latest\sepoch\):\sgradient\snorm\s\d\.\de-?\d+,\supdate\sratio\s\d\.\de-\d+\s[▁▂▃▅▇]Update\sratio\s=/);
     await screenshot(page, 'ui-9-lr-finder-layers');
   }, { timeout: 800_000 });
 });
@@ -87,8 +88,9 @@ describe('ui-9: LR finder and per-layer learning signal', () => {
 /** Waits until an element's text (a tree row: label and description) matches `pattern`; fails showing the text it had. */
 async function waitForText(element, pattern) {
   const deadline = Date.now() + 30_000;
-  let text = '';
-  while (!pattern.test((text = ((await element.textContent()) ?? '').trim()))) {
+  for (;;) {
+    const text = ((await element.textContent()) ?? '').trim();
+    if (pattern.test(text)) return;
     if (Date.now() > deadline) assert.match(text, pattern);
     await new Promise((r) => setTimeout(r, 250));
   }
