@@ -7,8 +7,12 @@
 // view and the heat strip, and a checkmark on the frozen layers whose weights
 // the run verified unchanged.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, scenario, screenshot, treeRows, viewPane } from '../harness.mjs';
 import { dashboard, focusWorkbench, runCommandSoon, setField, startRun } from './ui-helpers.mjs';
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 describe('ui-9: LR finder and per-layer learning signal', () => {
   scenario('LR Finder on the demo: plot, suggestion, apply; then per-layer values and frozen checkmarks', async ({ page }) => {
@@ -68,6 +72,10 @@ describe('ui-9: LR finder and per-layer learning signal', () => {
     assert.equal(await strip.locator('tbody tr[data-layer="dense1"]').count(), 1);
     assert.match((await strip.locator('tbody tr[data-layer="dense1"] td').first().getAttribute('title')) ?? '', /^dense1, epoch 1: update ratio \d\.\de-\d+, gradient norm \d\.\de-?\d+$/);
     assert.match((await again.locator('#frozen-check').textContent()) ?? '', /^✓ 2 frozen layer\(s\) verified unchanged \(same sha256 at the start and end of the run\): conv1, conv2\.$/);
+    // The LR finder's plot and the heat strip on screen: axe-core finds no serious or critical violation.
+    await again.evaluate(axeSource);
+    const violations = await again.evaluate(async () => (await window.axe.run(document, { resultTypes: ['violations'] })).violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })));
+    assert.deepEqual(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), [], JSON.stringify(violations));
 
     // The Layers view: a scale and a value on the trainable layer, a checkmark on the frozen ones.
     await focusWorkbench(page);
