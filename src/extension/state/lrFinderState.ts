@@ -38,7 +38,7 @@ export class LrFinderState {
     const c = this.current;
     if (!c || !this.active) return;
     if (event.type === 'progress') this.set({ ...c, stage: { name: event.stage, done: event.done, total: event.total } });
-    else if (event.type === 'log' && !event.message.startsWith('Trainer')) this.set({ ...c, stage: null, message: event.message });
+    else if (event.type === 'log') this.set({ ...c, stage: null, message: event.message });
   }
 
   stop(): boolean {

@@ -14,7 +14,16 @@ export function lrChartOptions(width: number, ceiling: number, mark: (u: uPlot) 
     height: 240,
     cursor: { drag: { x: true, y: false } },
     scales: { x: { time: false, distr: 3, log: 10 }, loss: { auto: true, range: (_u, min, max) => [min, Math.min(max, ceiling)] } },
-    axes: [axis('x', 2, 'learning rate (log scale)', (_u, ticks) => ticks.map((t) => t.toExponential(0).replace('e+', 'e'))), axis('loss', 3, 'loss')],
+    // The log axis marks, grids and labels its decades only (1e-7 … 1e1); uPlot would also mark 2…9 of each.
+    axes: [
+      {
+        ...axis('x', 2, 'learning rate (log scale)', (_u, ticks) => ticks.map((t) => (t == null ? '' : `1e${Math.round(Math.log10(t))}`))),
+        filter: decades,
+        grid: { stroke: grid, width: 1, filter: decades },
+        ticks: { stroke: grid, filter: decades },
+      },
+      axis('loss', 3, 'loss'),
+    ],
     series: [
       { label: 'learning rate', value: (_u, v) => (v == null ? '–' : v.toExponential(1)) },
       { label: 'loss', scale: 'loss', stroke: chartColor('--vscode-charts-blue', '#3794ff'), width: 1, alpha: 0.6, points: { show: false } },
@@ -22,4 +31,11 @@ export function lrChartOptions(width: number, ceiling: number, mark: (u: uPlot) 
     ],
     hooks: { draw: [mark] },
   };
+}
+
+function decades(_u: uPlot, splits: number[]): (number | null)[] {
+  return splits.map((t) => {
+    const exp = Math.log10(t);
+    return t > 0 && Math.abs(exp - Math.round(exp)) < 1e-9 ? t : null;
+  });
 }

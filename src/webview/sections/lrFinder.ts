@@ -13,10 +13,11 @@ import { lrChartOptions } from './lrChart';
 
 export class LrFinderSection {
   readonly root = el('section', { id: 'lr-finder-section', class: 'card', 'aria-labelledby': 'lr-heading', hidden: true });
-  private readonly status = el('p', { id: 'lr-status', class: 'status', role: 'status' });
+  // Not a live region: it follows decode and feature progress; the rule line below says the result once.
+  private readonly status = el('p', { id: 'lr-status', class: 'status' });
   private readonly box = el('div', { id: 'lr-chart', class: 'chart', role: 'img', 'aria-label': 'Chart: training loss against learning rate, log scale, raw and smoothed, with the suggested rate marked', 'aria-describedby': 'lr-summary' });
   private readonly summary = el('p', { id: 'lr-summary', class: 'chart-summary' });
-  private readonly rule = el('p', { id: 'lr-rule', class: 'muted' });
+  private readonly rule = el('p', { id: 'lr-rule', class: 'muted', role: 'status' });
   private readonly use = el('vscode-button', { id: 'lr-use', hidden: true });
   private chart: uPlot | null = null;
   private drawn: LrFindResult | null = null;
