@@ -8,7 +8,7 @@
 // button removes it again.
 import assert from 'node:assert/strict';
 import { describe, runCommand, scenario, screenshot } from '../harness.mjs';
-import { chooseFromContextMenu, dashboard, ensureDigits, focusWorkbench, runCommandSoon, setField } from './ui-helpers.mjs';
+import { chooseFromContextMenu, dashboard, ensureDigits, focusWorkbench, openDemoModel, setField } from './ui-helpers.mjs';
 import { fineTuneFromExplorer, toastTexts } from './ui-9-helpers.mjs';
 
 const RATE_WARNING = /^learning rate 0\.0\d+ with 2 unfrozen convolution\(s\): above 0\.0001/;
@@ -21,7 +21,7 @@ function problemRows(page) {
 describe('ui-9: warnings before a run', () => {
   scenario('a high learning rate on an unfrozen network: warned in the dashboard and the Problems panel, fixed from both', async ({ page }) => {
     ensureDigits();
-    await runCommandSoon(page, 'Finetune: Open Demo Model');
+    await openDemoModel(page); // and wait for its layers, so that nothing closes the Explorer's menu below
     await fineTuneFromExplorer(page, 'digits');
     const view = await dashboard(page);
     await view.locator('#health-summary', { hasText: '5 classes' }).waitFor({ timeout: 120_000 });
@@ -47,6 +47,7 @@ describe('ui-9: warnings before a run', () => {
     assert.match(rowText, /learningRateHigh/);
     assert.equal(await row.locator('.codicon-warning').count(), 1, 'severity Warning');
     await page.locator('.markers-panel .monaco-list-row', { hasText: 'next-run.spec.json' }).first().waitFor();
+    await view.locator('#warnings-section').evaluate((section) => section.scrollIntoView({ block: 'center' }));
     await screenshot(page, 'ui-9-warnings');
 
     // The quick fix from the Problems panel: opening the problem opens the spec at the field; with its text
@@ -54,17 +55,19 @@ describe('ui-9: warnings before a run', () => {
     await row.dblclick();
     await page.locator('.tabs-container .tab', { hasText: 'next-run.spec.json' }).waitFor({ timeout: 30_000 });
     await page.locator('.monaco-editor .view-line', { hasText: '"learningRate": 0.001' }).first().waitFor();
-    const bulb = problemRows(page).first().locator('[class*="codicon-lightbulb"]');
+    const bulb = problemRows(page).first().locator('.markers-panel-action-quickfix[aria-label="Show fixes"]');
     await bulb.waitFor({ timeout: 30_000 });
     await bulb.click();
     await chooseFromContextMenu(page, 'Use learning rate 0.0001');
-    await view.locator('#warnings-list li[data-warning="learningRateHigh"]').waitFor({ state: 'detached', timeout: 120_000 });
-    assert.equal(await view.locator('input#hyper-learningRate').inputValue(), '0.0001');
-    await problemRows(page).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await problemRows(page).first().waitFor({ state: 'detached', timeout: 120_000 });
     assert.ok((await toastTexts(page)).some((t) => t.startsWith('Finetune: Use learning rate 0.0001.')), 'the fix says what it did');
+    // The spec's editor hid the dashboard, whose page was discarded: it is rebuilt from the host's state.
+    const dash = await dashboard(page);
+    assert.match((await dash.locator('#warnings-status').textContent()) ?? '', /next run/);
+    assert.equal(await dash.locator('#warnings-list li[data-warning="learningRateHigh"]').count(), 0, 'the snapshot no longer has it');
+    assert.equal(await dash.locator('input#hyper-learningRate').inputValue(), '0.0001');
 
     // A higher rate brings the warning back; the dashboard's button applies the same fix.
-    const dash = await dashboard(page);
     await setField(dash, 'hyper-learningRate', 0.01);
     const again = dash.locator('#warnings-list li[data-warning="learningRateHigh"]');
     await again.waitFor({ timeout: 120_000 });
