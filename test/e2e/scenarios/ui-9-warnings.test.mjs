@@ -5,7 +5,8 @@
 // next run's spec. The quick fix from the Problems panel (its lightbulb, once
 // the spec is open) sets the learning rate, and the warning goes from
 // both places; a higher rate brings it back, and the dashboard's own fix
-// button removes it again.
+// button removes it again. A run with that rate reports the warning itself,
+// on its spec.json, where the quick fix is for the next run.
 import assert from 'node:assert/strict';
 import { describe, runCommand, scenario, screenshot } from '../harness.mjs';
 import { chooseFromContextMenu, dashboard, ensureDigits, focusWorkbench, openDemoModel, setField } from './ui-helpers.mjs';
@@ -18,8 +19,8 @@ function problemRows(page) {
   return page.locator('.markers-panel .monaco-list-row', { hasText: 'unfrozen convolution' });
 }
 
-describe('ui-9: warnings before a run', () => {
-  scenario('a high learning rate on an unfrozen network: warned in the dashboard and the Problems panel, fixed from both', async ({ page }) => {
+describe('ui-9: warnings where the user looks', () => {
+  scenario('a high learning rate on an unfrozen network: warned in the dashboard and the Problems panel before and after a run, fixed from both', async ({ page }) => {
     ensureDigits();
     await openDemoModel(page); // and wait for its layers, so that nothing closes the Explorer's menu below
     await fineTuneFromExplorer(page, 'digits');
@@ -75,5 +76,31 @@ describe('ui-9: warnings before a run', () => {
     await again.waitFor({ state: 'detached', timeout: 120_000 });
     await dash.waitForFunction(() => document.querySelector('#hyper-learningRate')?.value === '0.0001', null, { timeout: 10_000 });
     assert.match((await dash.locator('#warnings-status').textContent()) ?? '', /next run/);
-  }, { timeout: 500_000 });
+
+    // A run with the high rate reports the warning itself; it moves to the run's spec.json, where the
+    // quick fix changes the settings of the next run and says so.
+    await setField(dash, 'hyper-learningRate', 0.01);
+    await again.waitFor({ timeout: 120_000 });
+    await setField(dash, 'hyper-epochs', 1);
+    await dash.locator('#start:not([disabled])').click();
+    await dash.locator('#run-section[data-phase="completed"]').waitFor({ timeout: 300_000 });
+    assert.match((await dash.locator('#warnings-status').textContent()) ?? '', /^Reported by the run/);
+    await focusWorkbench(page);
+    await runCommand(page, 'View: Focus Problems (Errors, Warnings, Infos)');
+    await page.locator('.markers-panel .monaco-list-row .label-name', { hasText: /^spec\.json$/ }).first().waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.markers-panel .monaco-list-row', { hasText: 'next-run.spec.json' }).count(), 0, 'the next run\'s spec no longer holds it');
+    assert.equal(await problemRows(page).count(), 1);
+    await problemRows(page).first().dblclick();
+    await page.locator('.tabs-container .tab', { hasText: /^spec\.json/ }).waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-editor .view-line', { hasText: '"learningRate": 0.01' }).first().waitFor();
+    const runBulb = problemRows(page).first().locator('.markers-panel-action-quickfix[aria-label="Show fixes"]');
+    await runBulb.waitFor({ timeout: 30_000 });
+    await runBulb.click();
+    await chooseFromContextMenu(page, 'Use learning rate 0.0001');
+    await problemRows(page).first().waitFor({ state: 'detached', timeout: 120_000 });
+    assert.ok((await toastTexts(page)).some((t) => /^Finetune: Use learning rate 0\.0001\. It changes the dashboard's settings for the next run; this run's spec\.json stays as it ran\.$/.test(t)));
+    await page.locator('.monaco-editor .view-line', { hasText: '"learningRate": 0.01' }).first().waitFor({ timeout: 5_000 });
+    const after = await dashboard(page);
+    assert.equal(await after.locator('input#hyper-learningRate').inputValue(), '0.0001');
+  }, { timeout: 700_000 });
 });
