@@ -8,10 +8,13 @@
 // button removes it again. A run with that rate reports the warning itself,
 // on its spec.json, where the quick fix is for the next run.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, runCommand, scenario, screenshot } from '../harness.mjs';
 import { chooseFromContextMenu, dashboard, ensureDigits, focusWorkbench, openDemoModel, setField } from './ui-helpers.mjs';
 import { fineTuneFromExplorer, toastTexts } from './ui-9-helpers.mjs';
 
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const RATE_WARNING = /^learning rate 0\.0\d+ with 2 unfrozen convolution\(s\): above 0\.0001/;
 
 /** The Problems panel's rows for our warnings (the marker rows, not the file rows). */
@@ -36,6 +39,11 @@ describe('ui-9: warnings where the user looks', () => {
     assert.match((await item.locator('.warning-message').textContent()) ?? '', RATE_WARNING);
     assert.equal(((await item.locator('.warning-fix').textContent()) ?? '').trim(), 'Use learning rate 0.0001');
     assert.match((await view.locator('#warnings-status').textContent()) ?? '', /^For the next run, as set now/);
+    // The list and its fix button pass axe-core (ui-9-6-accessible checks the whole page without a warning).
+    await view.evaluate(axeSource);
+    const violations = await view.evaluate(async () => (await window.axe.run('#warnings-section', { resultTypes: ['violations'] })).violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+    assert.deepEqual(violations.filter((v) => /^(serious|critical) /.test(v)), [], violations.join('\n'));
+    assert.equal(await item.locator('.warning-fix').getAttribute('aria-describedby'), 'warning-learningRateHigh-message', 'the button is read with the warning it fixes');
 
     // The Problems panel: one Warning on the next run's spec, from Finetune, coded by the warning's id.
     await focusWorkbench(page);
