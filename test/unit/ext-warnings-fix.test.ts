@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { HostStore } from '../../src/extension/state/store';
 import { buildSpec } from '../../src/extension/state/specBuilder';
 import { withPreset } from '../../src/extension/state/freezePlan';
-import { fieldRange, warningDiagnostics, WARNING_FIELD } from '../../src/extension/warnings/diagnosticMap';
+import { diagnosticPlace, fieldRange, specText, warningDiagnostics, WARNING_FIELD } from '../../src/extension/warnings/diagnosticMap';
 import { applyWarningPatch } from '../../src/extension/warnings/applyFix';
 import { WARNING_IDS, type RunWarning } from '../../src/shared/warnings';
 import { demoSummary } from './ext-fixtures';
@@ -21,15 +21,15 @@ function ready(): HostStore {
   return store;
 }
 
-/** The spec text as spec.json and the next-run document hold it. */
-function specText(store: HostStore): string {
+/** The next run's spec, with phases (whose own `train` keys must not catch the warning about the top-level one), as text. */
+function textWithPhases(store: HostStore): string {
   const built = buildSpec(store, '/runs', undefined);
   assert.ok(built.ok);
-  return JSON.stringify({ ...built.spec, phases: [{ train: 'head', epochs: 1 }, { train: 'all', epochs: 2 }] }, null, 2) + '\n';
+  return specText({ ...built.spec, phases: [{ train: 'head', epochs: 1 }, { train: 'all', epochs: 2 }] });
 }
 
 test('each warning is one Warning diagnostic on the line of its field, coded by its id', () => {
-  const text = specText(ready());
+  const text = textWithPhases(ready());
   const lines = text.split('\n');
   const items: RunWarning[] = [
     { id: 'learningRateHigh', message: 'learning rate too high', fix: { label: 'Use learning rate 0.0001', patch: { learningRate: 1e-4 } } },
@@ -54,6 +54,16 @@ test('every warning id has a field, and a field missing from the text falls back
   assert.deepEqual(Object.keys(WARNING_FIELD).sort(), [...WARNING_IDS].sort());
   assert.deepEqual(fieldRange('{\n  "modelDir": "/m"\n}\n', 'batchNormMode'), { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 1 });
   assert.deepEqual(fieldRange('', 'learningRate'), { startLine: 0, startCharacter: 0, endLine: 0, endCharacter: 0 });
+});
+
+test("the diagnostics' place: the next run's spec text before a run, the run's spec.json once its folder is named", () => {
+  const store = ready();
+  const built = buildSpec(store, '/runs', undefined);
+  assert.ok(built.ok);
+  assert.equal(diagnosticPlace({ kind: 'nextRun', spec: null }), null, 'no next run yet');
+  assert.deepEqual(diagnosticPlace({ kind: 'nextRun', spec: built.spec }), { kind: 'nextRun', text: JSON.stringify(built.spec, null, 2) + '\n' });
+  assert.equal(diagnosticPlace({ kind: 'runSpec', specFile: null }), null, "the run's folder is not named yet");
+  assert.deepEqual(diagnosticPlace({ kind: 'runSpec', specFile: '/runs/r1/spec.json' }), { kind: 'runSpec', file: '/runs/r1/spec.json' });
 });
 
 test('fixes change the hyperparameters and the plan the next Start sends, as the user’s own edits', () => {

@@ -1,8 +1,8 @@
 // The host's warnings: checked before Start from the spec Start would send
 // (debounced, stale answers dropped), replaced by the run's own `warnings`
 // event, placed on the run's spec.json by `runFolder`, and cleared when another
-// model or dataset opens. Also the protocol: the trainer's `warnings` request
-// and the page's `applyWarningFix` are validated.
+// model or dataset opens. Also the protocol: the trainer's `warnings` request,
+// the `runFolder` event and the page's `applyWarningFix` are validated.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -12,6 +12,7 @@ import { NextRunCheck } from '../../src/extension/warnings/nextRunCheck';
 import type { RunWarning } from '../../src/shared/warnings';
 import type { TrainSpec } from '../../src/shared/trainSpec';
 import { TrainerRequestSchema, TrainerResultSchemas } from '../../src/shared/protocol/trainer';
+import { TrainEventSchema } from '../../src/shared/protocol/schemas';
 import { parseWebviewMessage } from '../../src/shared/protocol/webview';
 import { demoSummary } from './ext-fixtures';
 
@@ -55,6 +56,9 @@ test('the trainer request: a spec in, RunWarning[] out; anything else is refused
   assert.ok(TrainerResultSchemas.warnings.safeParse([HIGH_LR, SMALL_VAL]).success);
   assert.equal(TrainerResultSchemas.warnings.safeParse([{ ...SMALL_VAL, id: 'tooHot' }]).success, false, 'an id no rule has');
   assert.equal(TrainerResultSchemas.warnings.safeParse([{ ...HIGH_LR, fix: { label: 'x', patch: { learningRate: 'fast' } } }]).success, false);
+  // The run names its folder in an event, so the host can put the warnings on its spec.json.
+  assert.ok(TrainEventSchema.safeParse({ type: 'runFolder', dir: '/runs/r1' }).success);
+  assert.equal(TrainEventSchema.safeParse({ type: 'runFolder' }).success, false);
 });
 
 test('the page names a warning by id to apply its fix, never a patch', () => {

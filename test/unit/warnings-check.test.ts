@@ -1,7 +1,7 @@
 // The trainer's `warnings` request: the warnings of a spec from the run's own
 // setup, without training. The same model, dataset and spec give the ids a run
-// reports (train-frozen-check.test.ts), no run folder is made, and a bad spec
-// is refused with a one-line error.
+// reports (train-frozen-check.test.ts), no run folder is made, no backend is
+// probed, and a bad spec is refused with a one-line error.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -37,4 +37,11 @@ test('the head alone at the default rate raises neither the rate nor the few-ima
 test('a bad spec and a missing dataset are refused with one line', async () => {
   await assert.rejects(checkRunWarnings({ modelDir, dataDir, runsDir: '/r', learningRate: -1 }, { selectBackend: cpuBackend }), /^TrainSetupError: invalid training spec: learningRate: .+$/m);
   await assert.rejects(checkRunWarnings({ modelDir, dataDir: join(dataDir, 'nope'), runsDir: '/r', preprocessing: PRE }, { selectBackend: cpuBackend }), (e: Error) => !e.message.includes('\n') && /nope/.test(e.message));
+});
+
+test('a check keeps the backend the process has: no GPU or wasm probe on every change in the dashboard', async () => {
+  await tf.setBackend('cpu');
+  const warnings = await checkRunWarnings({ modelDir, dataDir, runsDir: tempDir('check-runs'), preprocessing: PRE, train: 'head', validationSplit: 0.25 });
+  assert.deepEqual(warnings.map((w) => w.id), ['smallValidation']);
+  assert.equal(tf.getBackend(), 'cpu');
 });

@@ -3,6 +3,7 @@
 // warning's id as its code so a quick fix can find the fix. Pure (no vscode):
 // problems.ts turns these into vscode.Diagnostic objects.
 import type { RunWarning, WarningId } from '../../shared/warnings';
+import type { WarningTarget } from './warningState';
 
 /** The spec field (a top-level key of spec.json) each warning is about. */
 export const WARNING_FIELD: Record<WarningId, string> = {
@@ -62,4 +63,21 @@ export function warningDiagnostics(items: readonly RunWarning[], specText: strin
     code: w.id,
     fix: w.fix?.label ?? null,
   }));
+}
+
+/**
+ * Where the diagnostics go: the next run's spec (a read-only document showing
+ * `text`, see problems.ts for why not the dataset folder), a run's spec.json,
+ * or nowhere yet (a run's warnings arrive a moment before its folder exists).
+ */
+export type DiagnosticPlace = { kind: 'nextRun'; text: string } | { kind: 'runSpec'; file: string } | null;
+
+export function diagnosticPlace(target: WarningTarget): DiagnosticPlace {
+  if (target.kind === 'nextRun') return target.spec ? { kind: 'nextRun', text: specText(target.spec) } : null;
+  return target.specFile ? { kind: 'runSpec', file: target.specFile } : null;
+}
+
+/** A spec as spec.json holds it (engine/run/atomic.ts writes two-space JSON), so a field is on the same line in both. */
+export function specText(spec: unknown): string {
+  return JSON.stringify(spec, null, 2) + '\n';
 }

@@ -27,7 +27,7 @@ const DEFAULT_DELAY_MS = 600;
 export class NextRunCheck {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private readonly unsubscribe: () => void;
-  /** The check in flight or last done, so that tests (and dispose) can wait for it. */
+  /** The check in flight or last done (tests wait for it). */
   settled: Promise<void> = Promise.resolve();
 
   constructor(

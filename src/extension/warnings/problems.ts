@@ -16,7 +16,7 @@
 import * as vscode from 'vscode';
 import type { HostStore } from '../state/store';
 import type { RunWarning } from '../../shared/warnings';
-import { warningDiagnostics } from './diagnosticMap';
+import { diagnosticPlace, specText, warningDiagnostics } from './diagnosticMap';
 
 export const NEXT_RUN_URI = vscode.Uri.from({ scheme: 'finetune', path: '/next-run.spec.json' });
 export const APPLY_FIX_COMMAND = 'finetune.applyWarningFix';
@@ -55,8 +55,8 @@ export class WarningProblems implements vscode.Disposable {
   }
 
   private content(uri: vscode.Uri): string {
-    const target = this.store.warnings.target;
     if (uri.toString() !== NEXT_RUN_URI.toString()) return '';
+    const target = this.store.warnings.target;
     return target.kind === 'nextRun' && target.spec ? specText(target.spec) : '{}\n';
   }
 
@@ -64,21 +64,21 @@ export class WarningProblems implements vscode.Disposable {
   async refresh(): Promise<void> {
     const turn = ++this.refreshes;
     const { items, target } = this.store.warnings;
+    const where = diagnosticPlace(target);
     let place: { uri: vscode.Uri; text: string } | null = null;
-    if (target.kind === 'nextRun' && target.spec) {
-      place = { uri: NEXT_RUN_URI, text: specText(target.spec) };
+    if (where?.kind === 'nextRun') {
+      place = { uri: NEXT_RUN_URI, text: where.text };
       this.changed.fire(NEXT_RUN_URI);
-    } else if (target.kind === 'runSpec' && target.specFile) {
-      const uri = vscode.Uri.file(target.specFile);
+    } else if (where?.kind === 'runSpec') {
+      const uri = vscode.Uri.file(where.file);
       const text = await vscode.workspace.fs.readFile(uri).then(
         (bytes) => new TextDecoder().decode(bytes),
-        (error: unknown) => (this.log(`warnings: could not read ${target.specFile}: ${String(error)}`), ''),
+        (error: unknown) => (this.log(`warnings: could not read ${where.file}: ${String(error)}`), ''),
       );
       place = { uri, text };
     }
     if (turn !== this.refreshes) return;
     this.collection.clear();
-    // A run's warnings arrive a moment before its folder exists: they are placed once `runFolder` names it.
     if (!place || items.length === 0) return;
     this.collection.set(place.uri, warningDiagnostics(items, place.text).map((d) => {
       const r = d.range;
@@ -121,9 +121,4 @@ export class WarningProblems implements vscode.Disposable {
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
   }
-}
-
-/** The spec as spec.json would hold it (engine/run/atomic.ts writes two-space JSON). */
-function specText(spec: unknown): string {
-  return JSON.stringify(spec, null, 2) + '\n';
 }
