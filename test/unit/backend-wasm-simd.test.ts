@@ -36,9 +36,12 @@ test('the committed SIMD module is the assembled kernels.wat', async () => {
   assert.equal(readFileSync('src/engine/backend/simd/kernels.wasm.ts', 'utf8'), await assembleSimdKernels());
 });
 
-test('the SIMD loops reach the wasm heap under Node', async () => {
+test('the SIMD loops reach the wasm heap under Node, and step aside where they cannot', async () => {
   await selectBackend({ requested: 'wasm' });
   assert.ok(heapSimd(tf.backend()), 'tfjs-backend-wasm exposes its memory');
+  assert.equal(heapSimd({}), undefined, 'no memory exposed');
+  const shared = new WebAssembly.Memory({ initial: 1, maximum: 2, shared: true }); // as tfjs' threaded build has
+  assert.equal(heapSimd({ wasm: { asm: { memory: shared } } }), undefined, 'a shared memory the module does not declare');
 });
 
 for (const [shape, perm] of [[[8, 12], [1, 0]], [[3, 4, 8], [0, 2, 1]], [[6, 5], [1, 0]], [[2, 4, 4], [1, 0, 2]]] as const) {

@@ -129,10 +129,10 @@ test('MobileNetV2 with every layer trainable is split on wasm at batch 32, and n
   const model = attachHead(base, { cut: findDefaultCut(base), numClasses: 3, dropout: 0.2, seed: 42 });
   applyFreeze(model, resolveTrainable(model, 'all'), 'inference');
   const plan = await planMicroBatches(model, 32);
-  // Measured here: about 270 MB per 224×224 example at the backward pass's peak (360 MB before the SIMD kernels
-  // and the x·a + b BatchNormalization, 520 MB before the depthwise loops): 3 passes of ≤ 11.
+  // Measured here: about 220 MB per 224×224 example at the backward pass's peak (360 MB before the SIMD kernels
+  // and the fused BatchNormalization, 520 MB before the depthwise loops): 3 passes of ≤ 11.
   assert.ok(plan.count >= 3 && plan.size <= 11, `plan ${JSON.stringify(plan)}`);
-  assert.ok(plan.batchBytes > 8 * 2 ** 30, `one pass of 32 needs ${plan.batchBytes} bytes`);
+  assert.ok(plan.batchBytes > 4 * 2 ** 30, `one pass of 32 needs ${plan.batchBytes} bytes, more than the whole heap`);
   assert.match(describePlan(plan), /^Training batch 32 as \d+ × ≤?\d+ \(one pass would need about \d+\.\d GiB/);
   await tf.setBackend('cpu');
   try {

@@ -20,7 +20,7 @@ interface Disposing {
 /** Channels and rows of `x` for a per-channel map by `a`, after checking what the loops need. */
 function rowsOf(x: TensorInfo, a: TensorInfo): { rows: number; c: number } {
   const c = x.shape[x.shape.length - 1];
-  if (x.dtype !== 'float32' || a.dtype !== 'float32' || a.shape.length !== 1 || a.shape[0] !== c || c % 4 !== 0) {
+  if (x.dtype !== 'float32' || a.dtype !== 'float32' || a.shape.length !== 1 || a.shape[0] !== c || c === 0 || c % 4 !== 0) {
     throw new Error(`${AFFINE} needs float32 x with channels in fours and a per-channel [${c}] vector; got [${x.shape}] and [${a.shape}]`);
   }
   return { rows: x.shape.reduce((p, d) => p * d, 1) / c, c };

@@ -6,7 +6,10 @@
 // strided windows (copies) of the padded input, nine products and nine sums.
 // One pass over dy that reads the heap in place does the same arithmetic
 // with no intermediate tensors. Cases these loops do not cover (dilation > 1,
-// NCHW) keep the op-based kernels they wrap.
+// NCHW) keep the op-based kernels they wrap. With channel multiplier 1 and
+// channels in fours (every depthwise layer of MobileNet) the loops are SIMD
+// (simd/kernels.wat): on a MobileNetV2 training pass at batch 8 the two
+// gradients went from 550 + 496 ms (scalar JavaScript) to 49 + 40 ms.
 import { tf } from '../tf';
 import { wrapWasmKernel, type TensorInfo, type WasmBackend } from './wasmKernelWrap';
 import { heapSimd, type HeapSimd } from './simd/heapSimd';
@@ -107,7 +110,7 @@ function simdGeometry(info: tf.backend_util.Conv2DInfo): number[] {
 }
 
 /** SIMD covers channel multiplier 1 with channels in whole groups of 4 (every depthwise layer of MobileNet). */
-const simdCovers = (info: tf.backend_util.Conv2DInfo, m: number) => m === 1 && info.inChannels % 4 === 0 && info.outHeight > 0 && info.outWidth > 0;
+const simdCovers = (info: tf.backend_util.Conv2DInfo, m: number) => m === 1 && info.inChannels > 0 && info.inChannels % 4 === 0 && info.outHeight > 0 && info.outWidth > 0;
 
 /**
  * The filter gradient with the SIMD loop, one image at a time: each image's

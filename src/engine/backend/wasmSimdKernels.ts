@@ -122,7 +122,7 @@ function installLeadingSum(): boolean {
 export const RELU_CLIP_GRAD = 'FinetuneReluClipGrad';
 
 function installReluClipGrad(): void {
-  if (tf.getKernel(RELU_CLIP_GRAD, 'wasm')) return;
+  if (tf.getKernel(RELU_CLIP_GRAD, 'wasm') || !heapSimd(tf.findBackend('wasm'))) return;
   tf.registerKernel({
     kernelName: RELU_CLIP_GRAD,
     backendName: 'wasm',

@@ -51,7 +51,7 @@ function normalize(layer: BnInternals, x: tf.Tensor, mean: tf.Tensor, variance: 
   if (layer.gamma) a = tf.mul(a, layer.gamma.read());
   let b = tf.neg(tf.mul(mean, a));
   if (layer.beta) b = tf.add(b, layer.beta.read());
-  if (axis === x.rank - 1 && mean.size % 4 === 0 && tf.getKernel(AFFINE, tf.getBackend())) return fusedAffine(x, a.reshape([-1]), b.reshape([-1]));
+  if (axis === x.rank - 1 && mean.size > 0 && mean.size % 4 === 0 && tf.getKernel(AFFINE, tf.getBackend())) return fusedAffine(x, a.reshape([-1]), b.reshape([-1]));
   return tf.add(tf.mul(x, tf.reshape(a, shape)), tf.reshape(b, shape));
 }
 

@@ -21,7 +21,7 @@ interface EmscriptenModule {
   asm?: { memory?: WebAssembly.Memory };
 }
 
-const instances = new WeakMap<WebAssembly.Memory, HeapSimd>();
+const instances = new WeakMap<WebAssembly.Memory, HeapSimd | undefined>();
 let compiled: WebAssembly.Module | undefined;
 
 /**
@@ -32,11 +32,15 @@ let compiled: WebAssembly.Module | undefined;
 export function heapSimd(backend: unknown): HeapSimd | undefined {
   const memory = (backend as { wasm?: EmscriptenModule }).wasm?.asm?.memory;
   if (!(memory instanceof WebAssembly.Memory)) return undefined;
-  let simd = instances.get(memory);
-  if (!simd) {
-    compiled ??= new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM, 'base64'));
-    simd = new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapSimd;
-    instances.set(memory, simd);
+  if (!instances.has(memory)) {
+    try {
+      compiled ??= new WebAssembly.Module(Buffer.from(SIMD_KERNELS_WASM, 'base64'));
+      instances.set(memory, new WebAssembly.Instance(compiled, { env: { memory } }).exports as unknown as HeapSimd);
+    } catch {
+      // No SIMD128 in this engine, or a shared memory (tfjs' threaded build) that this module does not
+      // declare: tfjs' own kernels stay.
+      instances.set(memory, undefined);
+    }
   }
-  return simd;
+  return instances.get(memory);
 }
