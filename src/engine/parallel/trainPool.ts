@@ -119,14 +119,21 @@ class Pool implements GradientPool {
     });
     // The workers are busy by now; this thread computes its own share meanwhile.
     const [, mineEnd] = shares[0];
-    let sum: BatchGradients = tf.tidy(() => ({ ...batchGradients(this.model, xs.map((x) => x.slice(0, mineEnd)), labels.slice(0, mineEnd), this.classWeights, passSize, total) }));
+    let sum: BatchGradients;
+    try {
+      sum = tf.tidy(() => ({ ...batchGradients(this.model, xs.map((x) => x.slice(0, mineEnd)), labels.slice(0, mineEnd), this.classWeights, passSize, total) }));
+    } catch (err) {
+      // The workers' replies no longer matter; their rejections, when the pool ends, must not go unhandled.
+      for (const reply of remote) reply.catch(() => undefined);
+      throw err;
+    }
     let replies: WorkerReply[];
     try {
       replies = await Promise.all(remote);
     } catch (err) {
       tf.dispose([sum.loss, sum.accuracy, ...Object.values(sum.grads)]);
       await this.dispose();
-      throw new Error(`${err instanceof Error ? err.message : String(err)}; training stopped (--threads 1 trains on one thread)`);
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; training stopped (--threads 1 trains on one thread)`, { cause: err });
     }
     for (const reply of replies) if (reply.type === 'gradients') sum = addInto(sum, this.unpack(reply));
     return sum;
