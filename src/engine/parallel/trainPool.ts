@@ -9,6 +9,7 @@
 // thread writes the trainable weights into one SharedArrayBuffer that every
 // worker reads: one copy per step whatever the thread count, and only the
 // trainable weights (the frozen ones never change).
+import { freemem } from 'node:os';
 import { tf } from '../tf';
 import { leafLayers } from '../model/graph';
 import { isBatchNormPinned } from '../model/batchNorm';
@@ -30,6 +31,10 @@ export interface PoolOptions {
   batchSize: number;
   /** Measured bytes one example adds to a training pass (the micro-batch plan's probe): the measure of a share's work. */
   exampleBytes: number;
+  /** Examples per pass (the micro-batch plan's size): with exampleBytes, what each thread's wasm heap grows to. */
+  passSize: number;
+  /** Memory the machine has free for more heaps; default os.freemem(). */
+  freeBytes?: number;
   classWeights?: number[];
   /** Tests replace the worker to force a failure. */
   startWorker?: StartWorker;
@@ -54,17 +59,22 @@ export const MIN_SHARE_BYTES = 6 * 2 ** 20;
  * How many threads a batch gets, and why fewer than asked: the pool's
  * workers run wasm, so only a wasm run is split; a BatchNormalization layer
  * in batch mode updates moving statistics that would stay in a worker's copy;
- * and each thread's share must hold at least MIN_SHARE_BYTES of work.
+ * each thread's share must hold at least MIN_SHARE_BYTES of work; and each
+ * extra thread's heap (its passes' memory) must fit in the free memory.
  */
-export function threadsFor(model: tf.LayersModel, options: Pick<PoolOptions, 'threads' | 'batchSize' | 'exampleBytes'>): { threads: number; reason?: string } {
+export function threadsFor(model: tf.LayersModel, options: Omit<PoolOptions, 'classWeights' | 'startWorker'>): { threads: number; reason?: string } {
   if (options.threads <= 1) return { threads: 1 };
   if (tf.getBackend() !== 'wasm') return { threads: 1, reason: `the ${tf.getBackend()} backend trains here (the pool's threads run wasm)` };
   const unpinned = leafLayers(model).find(({ layer }) => layer.getClassName() === 'BatchNormalization' && !isBatchNormPinned(layer));
   if (unpinned) return { threads: 1, reason: `BatchNormalization layer ${unpinned.layer.name} trains in batch mode, and its moving statistics live on this thread` };
   const batchBytes = options.exampleBytes * options.batchSize;
-  const threads = Math.min(options.threads, options.batchSize, Math.floor(batchBytes / MIN_SHARE_BYTES));
+  const byWork = Math.min(options.threads, options.batchSize, Math.floor(batchBytes / MIN_SHARE_BYTES));
+  if (byWork <= 1) return { threads: 1, reason: `a batch of ${options.batchSize} is about ${mib(batchBytes)} of work, and a thread's share must be ${mib(MIN_SHARE_BYTES)} to gain more than its messages cost` };
+  const heapBytes = options.exampleBytes * Math.min(options.passSize, options.batchSize);
+  const freeBytes = options.freeBytes ?? freemem();
+  const threads = Math.min(byWork, 1 + Math.floor(freeBytes / heapBytes));
   if (threads > 1) return { threads };
-  return { threads: 1, reason: `a batch of ${options.batchSize} is about ${mib(batchBytes)} of work, and a thread's share must be ${mib(MIN_SHARE_BYTES)} to gain more than its messages cost` };
+  return { threads: 1, reason: `each thread's passes need about ${mib(heapBytes)} of memory, and ${mib(freeBytes)} is free` };
 }
 
 /** Starts the pool for `model` as it is frozen now, or says why not. */
