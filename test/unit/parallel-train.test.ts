@@ -66,7 +66,7 @@ interface RunOptions {
 async function seededRun({ threads, dropout = 0, microBatchSize, startWorker }: RunOptions) {
   const model = convNet(dropout);
   const classWeights = [1, 1.5, 0.5, 2];
-  const { pool } = await trainingPool(model, { threads, batchSize: 8, exampleBytes: ENOUGH_WORK, passSize: microBatchSize ?? 8, classWeights, startWorker });
+  const { pool } = await trainingPool(model, { threads, batchSize: 8, exampleBytes: ENOUGH_WORK, exampleWork: ENOUGH_WORK, passSize: microBatchSize ?? 8, classWeights, startWorker });
   const optimizer = makeOptimizer('adam', 0.01);
   try {
     const result = await fit({ model, groups: oneGroup(optimizer), train: data(16, 1), validation: data(6, 2), batchSize: 8, microBatchSize, classWeights, firstEpoch: 1, lastEpoch: 3, rng: new Rng(7), pool });
@@ -154,15 +154,15 @@ test('passes are spread whole over the threads, the calling thread first', () =>
 
 test('training stays on one thread, saying why: off wasm, BatchNormalization in batch mode, too little work a thread', async () => {
   const model = convNet(0);
-  const big = { batchSize: 32, exampleBytes: MIN_SHARE_BYTES, passSize: 32, freeBytes: 2 ** 40 };
+  const big = { batchSize: 32, exampleBytes: MIN_SHARE_BYTES, exampleWork: MIN_SHARE_BYTES, passSize: 32, freeBytes: 2 ** 40 };
   try {
     assert.deepEqual(threadsFor(model, { ...big, threads: 1 }), { threads: 1 });
     assert.deepEqual(threadsFor(model, { ...big, threads: 4 }), { threads: 4 });
     assert.deepEqual(threadsFor(model, { threads: 64, ...big }), { threads: 32 }, 'never more threads than examples');
-    assert.deepEqual(threadsFor(model, { ...big, threads: 4, exampleBytes: (3 * MIN_SHARE_BYTES) / 32 }), { threads: 3 }, 'as many threads as have enough work');
+    assert.deepEqual(threadsFor(model, { ...big, threads: 4, exampleWork: (3 * MIN_SHARE_BYTES) / 32 }), { threads: 3 }, 'as many threads as have enough work');
     assert.deepEqual(threadsFor(model, { ...big, threads: 8, passSize: 8, freeBytes: 2 * 8 * MIN_SHARE_BYTES }), { threads: 3 }, 'as many more heaps as the free memory holds');
     assert.deepEqual(threadsFor(model, { ...big, threads: 8, passSize: 8, freeBytes: 7 * MIN_SHARE_BYTES }), { threads: 1, reason: 'each thread\'s passes need about 48.0 MiB of memory, and 42.0 MiB is free' });
-    const small = threadsFor(model, { ...big, threads: 2, exampleBytes: 100 * 1024 });
+    const small = threadsFor(model, { ...big, threads: 2, exampleWork: 100 * 1024 });
     assert.equal(small.threads, 1);
     assert.equal(small.reason, 'a batch of 32 is about 3.1 MiB of work, and a thread\'s share must be 6.0 MiB to gain more than its messages cost');
     applyFreeze(model, new Set(['c1', 'bn', 'c2', 'ft_head_dense']), 'batch');
@@ -180,7 +180,7 @@ test('a model whose copy cannot load in a worker trains on one thread, and says 
   const model = convNet(0);
   const broken = () => new Worker(`${tsxPreamble()} require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage({ type: 'failed', id: m.id, message: 'Unknown layer: Custom' }));`, { eval: true });
   try {
-    const choice = await trainingPool(model, { threads: 2, batchSize: 8, exampleBytes: ENOUGH_WORK, passSize: 8, startWorker: broken });
+    const choice = await trainingPool(model, { threads: 2, batchSize: 8, exampleBytes: ENOUGH_WORK, exampleWork: ENOUGH_WORK, passSize: 8, startWorker: broken });
     assert.equal(choice.pool, undefined);
     assert.equal(choice.reason, 'its copy of the model did not load (a training thread: Unknown layer: Custom)');
   } finally {
