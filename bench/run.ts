@@ -64,7 +64,7 @@ async function main() {
     const split = sampled.logs.find((l) => l.startsWith('Training batch'))?.replace(/ \(.*$/, '') ?? 'one pass';
     rows.push({ name: 'MobileNetV2 full fine-tune (all layers), wasm, batch 32, 1 thread', value: sampled.imagesPerSec, unit: 'img/s', note: `${split}; ${sampled.coresBusy.toFixed(2)} cores busy` });
     const all = cores > 1 ? await sampledTrainingRate({ ...fullSpec, threads: cores }, 1) : sampled;
-    const pool = all.logs.find((l) => l.startsWith('Training on')) ?? 'Training on one thread';
+    const pool = all.logs.find((l) => /^Training (on \d+ threads|without the thread pool)/.test(l)) ?? 'no thread pool line';
     rows.push({ name: `MobileNetV2 full fine-tune (all layers), wasm, batch 32, ${cores} threads`, value: all.imagesPerSec, unit: 'img/s', note: `scaling ${(all.imagesPerSec / sampled.imagesPerSec).toFixed(2)}× (target ≥ 1.5 at 2); ${all.coresBusy.toFixed(2)} cores busy; ${pool.replace(/ \(.*$/, '')}` });
     // Cores busy = the process's CPU time over wall time: on a shared machine, what the threads really got.
     figures.full = { imagesPerSec: sampled.imagesPerSec, imagesPerSecAllThreads: all.imagesPerSec, threads: cores, coresBusy: [sampled.coresBusy, all.coresBusy], batches: sampled.batches, microBatches: sampled.logs.filter((l) => l.startsWith('Training batch')), pool };

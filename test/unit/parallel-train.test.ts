@@ -168,7 +168,7 @@ test('training stays on one thread, saying why: off wasm, BatchNormalization in 
     applyFreeze(model, new Set(['c1', 'bn', 'c2', 'ft_head_dense']), 'batch');
     assert.match(threadsFor(model, { ...big, threads: 2 }).reason ?? '', /^BatchNormalization layer bn trains in batch mode/);
     await tf.setBackend('cpu');
-    assert.deepEqual(threadsFor(model, { ...big, threads: 2 }), { threads: 1, reason: "the cpu backend trains here (the pool's threads run wasm)" });
+    assert.deepEqual(threadsFor(model, { ...big, threads: 2 }), { threads: 1, reason: "the cpu backend does the training, with threads of its own or none (the pool's threads run wasm)" });
     assert.equal((await trainingPool(model, { ...big, threads: 2 })).pool, undefined);
   } finally {
     await tf.setBackend('wasm');

@@ -70,7 +70,7 @@ export const MIN_SHARE_BYTES = 6 * 2 ** 20;
  */
 export function threadsFor(model: tf.LayersModel, options: Omit<PoolOptions, 'classWeights' | 'startWorker'> & { exampleWork: number }): { threads: number; reason?: string } {
   if (options.threads <= 1) return { threads: 1 };
-  if (tf.getBackend() !== 'wasm') return { threads: 1, reason: `the ${tf.getBackend()} backend trains here (the pool's threads run wasm)` };
+  if (tf.getBackend() !== 'wasm') return { threads: 1, reason: `the ${tf.getBackend()} backend does the training, with threads of its own or none (the pool's threads run wasm)` };
   const unpinned = leafLayers(model).find(({ layer }) => layer.getClassName() === 'BatchNormalization' && !isBatchNormPinned(layer));
   if (unpinned) return { threads: 1, reason: `BatchNormalization layer ${unpinned.layer.name} trains in batch mode, and its moving statistics live on this thread` };
   const batchBytes = options.exampleWork * options.batchSize;

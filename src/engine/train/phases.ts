@@ -139,7 +139,7 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
     // Per phase too: each thread's copy of the model trains under this phase's freeze.
     const { pool, reason } = await trainingPool(options.model, { threads: spec.threads ?? availableParallelism(), batchSize: spec.batchSize, exampleBytes: micro.exampleBytes, passSize: micro.size, classWeights: options.classWeights });
     if (pool) options.emit({ type: 'log', level: 'info', message: `Training on ${pool.threads} threads (one wasm instance each; their gradients add up to one update)` });
-    if (reason) options.emit({ type: 'log', level: 'info', message: `Training on one thread: ${reason}` });
+    if (reason) options.emit({ type: 'log', level: 'info', message: `Training without the thread pool: ${reason}` });
     try {
       const result = await fit({
         model: options.model,
