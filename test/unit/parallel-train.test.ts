@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { tf } from '../../src/engine/tf';
 import { selectBackend } from '../../src/engine/backend/select';
@@ -16,6 +16,10 @@ import { MemorySource } from '../../src/engine/train/source';
 import { Rng } from '../../src/engine/util/rng';
 import { MIN_SHARE_BYTES, splitPasses, threadsFor, trainingPool } from '../../src/engine/parallel/trainPool';
 import { startPoolWorker, tsxPreamble } from '../../src/engine/parallel/workerThread';
+import { saveModelDir } from '../../src/engine/run/saveModel';
+import { runTraining } from '../../src/engine/runTraining';
+import type { TrainEvent } from '../../src/shared/events';
+import { PRE, tempDir, writeDataset } from './run-fixtures';
 
 /**
  * Each thread sums its own passes and the calling thread sums the threads, so
@@ -188,3 +192,35 @@ test('a model whose copy cannot load in a worker trains on one thread, and says 
   }
 });
 
+
+test('a whole run on wasm with every layer trainable trains on 2 threads, says so, and ends as on 1 thread', async () => {
+  // 64 px and 16 filters: enough work a thread (about 2 MB an example) for the rule to use the pool at batch 8.
+  const pre = { ...PRE, height: 64, width: 64 };
+  const init = (s: number) => tf.initializers.glorotUniform({ seed: s });
+  const base = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ name: 'conv1', inputShape: [64, 64, 1], filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.batchNormalization({ name: 'bn1' }),
+      tf.layers.conv2d({ name: 'conv2', filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(2) }),
+      tf.layers.globalAveragePooling2d({ name: 'features' }),
+      tf.layers.dense({ name: 'classifier', units: 5, activation: 'softmax', kernelInitializer: init(3) }),
+    ],
+  });
+  const modelDir = join(tempDir('pool-model'), 'base');
+  await saveModelDir(base, modelDir, ['a', 'b', 'c', 'd', 'e'], pre);
+  base.dispose();
+  const dataDir = await writeDataset(join(tempDir('pool-data'), 'bands'), 8);
+  const run = async (threads: number) => {
+    const events: TrainEvent[] = [];
+    const spec = { modelDir, dataDir, runsDir: tempDir('pool-runs'), preprocessing: pre, train: 'all' as const, dropout: 0, epochs: 2, batchSize: 8, validationSplit: 0.25, seed: 2, backend: 'wasm' as const, threads };
+    const result = await runTraining(spec, { onEvent: (e) => events.push(e) });
+    return { result, history: events.flatMap((e) => (e.type === 'epoch' ? [e.loss, e.valLoss] : [])), logs: events.flatMap((e) => (e.type === 'log' ? [e.message] : [])) };
+  };
+  const one = await run(1);
+  const two = await run(2);
+  assert.ok(two.logs.includes('Training on 2 threads (one wasm instance each; their gradients add up to one update)'), two.logs.join(' | '));
+  assert.ok(!one.logs.some((l) => l.startsWith('Training on 2')));
+  assert.equal(two.history.length, 4);
+  two.history.forEach((v, i) => assert.ok(Math.abs(v - one.history[i]) < 1e-5, `history value ${i}: ${v} vs ${one.history[i]}`));
+  assert.equal(two.result.valAccuracy, one.result.valAccuracy);
+});
