@@ -20,6 +20,7 @@ import { saveModelDir } from '../../src/engine/run/saveModel';
 import { runTraining } from '../../src/engine/runTraining';
 import type { TrainEvent } from '../../src/shared/events';
 import { PRE, tempDir, writeDataset } from './run-fixtures';
+import { HeapExhaustedError, explainHeapFailure } from '../../src/engine/train/errors';
 
 /**
  * Each thread sums its own passes and the calling thread sums the threads, so
@@ -131,6 +132,12 @@ function osThreads(): number {
   return Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 }
 
+/** Waits for the OS to report the worker threads gone (a moment after terminate() settles), then checks none is left. */
+async function threadsBackTo(baseline: number): Promise<void> {
+  for (let i = 0; i < 50 && osThreads() > baseline; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(osThreads(), baseline, 'every worker thread ended');
+}
+
 test('a training thread that dies ends the step with one clear line, and no thread is left', async () => {
   const baseline = osThreads();
   // The first thread is the real worker, which exits (as a native crash would end it) when its first share arrives; the other stays healthy and must be ended too.
@@ -142,10 +149,20 @@ test('a training thread that dies ends the step with one clear line, and no thre
     assert.equal(err.message, 'a training thread exited (code 3); training stopped (--threads 1 trains on one thread)');
     return true;
   });
-  // Thread exits are reported by the OS a moment after terminate() settles.
-  for (let i = 0; i < 50 && osThreads() > baseline; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(started, 2);
-  assert.equal(osThreads(), baseline, 'every worker thread ended');
+  await threadsBackTo(baseline);
+});
+
+test("a training thread's wasm heap running out is the run's heap error, with its advice", async () => {
+  // A stand-in thread that loads and then fails its first share the way an exhausted wasm module does.
+  const exhausted = () =>
+    new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m.type === 'gradients' ? { type: 'failed', id: m.id, message: 'Aborted(). Build with -sASSERTIONS for more info.' } : { type: 'loaded', id: m.id }));`, { eval: true });
+  await assert.rejects(seededRun({ threads: 2, startWorker: exhausted }), (err: Error) => {
+    const explained = explainHeapFailure(err);
+    assert.ok(explained instanceof HeapExhaustedError);
+    assert.match(explained.message, /^the wasm backend ran out of memory \(its heap stops at 4 GiB\): lower the batch size .*\(wasm said: a training thread: Aborted\(\)\. Build with -sASSERTIONS for more info\.; training stopped \(--threads 1 trains on one thread\)\)$/);
+    return true;
+  });
 });
 
 test('passes are spread whole over the threads, the calling thread first', () => {
@@ -193,7 +210,7 @@ test('a model whose copy cannot load in a worker trains on one thread, and says 
 });
 
 
-test('a whole run on wasm with every layer trainable trains on 2 threads, says so, and ends as on 1 thread', async () => {
+test('a whole run on wasm with every layer trainable trains on 2 threads, says so, ends as on 1 thread, and leaves no thread when it finishes or is stopped', async () => {
   // 64 px and 16 filters: enough work a thread (about 2 MB an example) for the rule to use the pool at batch 8.
   const pre = { ...PRE, height: 64, width: 64 };
   const init = (s: number) => tf.initializers.glorotUniform({ seed: s });
@@ -210,14 +227,24 @@ test('a whole run on wasm with every layer trainable trains on 2 threads, says s
   await saveModelDir(base, modelDir, ['a', 'b', 'c', 'd', 'e'], pre);
   base.dispose();
   const dataDir = await writeDataset(join(tempDir('pool-data'), 'bands'), 8);
-  const run = async (threads: number) => {
+  const baseline = osThreads();
+  const run = async (threads: number, stopAfterBatch?: number) => {
     const events: TrainEvent[] = [];
+    const stop = new AbortController();
     const spec = { modelDir, dataDir, runsDir: tempDir('pool-runs'), preprocessing: pre, train: 'all' as const, dropout: 0, epochs: 2, batchSize: 8, validationSplit: 0.25, seed: 2, backend: 'wasm' as const, threads };
-    const result = await runTraining(spec, { onEvent: (e) => events.push(e) });
+    const onEvent = (e: TrainEvent) => {
+      events.push(e);
+      if (e.type === 'batch' && e.batch === stopAfterBatch) stop.abort();
+    };
+    const result = await runTraining(spec, { onEvent, signal: stop.signal });
+    await threadsBackTo(baseline);
     return { result, history: events.flatMap((e) => (e.type === 'epoch' ? [e.loss, e.valLoss] : [])), logs: events.flatMap((e) => (e.type === 'log' ? [e.message] : [])) };
   };
   const one = await run(1);
   const two = await run(2);
+  // Stopped after its first batch: the run ends cancelled, and its threads with it.
+  const stopped = await run(2, 1);
+  assert.equal(stopped.result.stopReason, 'cancelled');
   assert.ok(two.logs.includes('Training on 2 threads (one wasm instance each; their gradients add up to one update)'), two.logs.join(' | '));
   assert.ok(!one.logs.some((l) => l.startsWith('Training on 2')));
   assert.equal(two.history.length, 4);
