@@ -48,6 +48,8 @@ export interface SampledRate {
   featureCache: boolean;
   /** The run's log lines (e.g. the micro-batch split). */
   logs: string[];
+  /** CPU time of this process (every thread) over wall time while measuring: the cores it really got on a shared machine. */
+  coresBusy: number;
 }
 
 /**
@@ -62,6 +64,8 @@ export async function sampledTrainingRate(spec: Omit<TrainSpecInput, 'runsDir'>,
   let seen = 0;
   let startAt = 0;
   let endAt = 0;
+  let cpuAt = process.cpuUsage();
+  let cpu = { user: 0, system: 0 };
   let featureCache = false;
   const logs: string[] = [];
   const onEvent = (e: TrainEvent) => {
@@ -69,9 +73,13 @@ export async function sampledTrainingRate(spec: Omit<TrainSpecInput, 'runsDir'>,
     if (e.type === 'log') logs.push(e.message);
     if (e.type !== 'batch') return;
     seen++;
-    if (seen === 1) startAt = performance.now();
+    if (seen === 1) {
+      startAt = performance.now();
+      cpuAt = process.cpuUsage();
+    }
     if (seen === batches + 1) {
       endAt = performance.now();
+      cpu = process.cpuUsage(cpuAt);
       controller.abort();
     }
   };
@@ -82,5 +90,5 @@ export async function sampledTrainingRate(spec: Omit<TrainSpecInput, 'runsDir'>,
     rmSync(runsDir, { recursive: true, force: true });
   }
   if (endAt === 0) throw new Error(`the sampled run ended after ${seen} batch events, before ${batches + 1}`);
-  return { imagesPerSec: (batches * batchSize) / ((endAt - startAt) / 1000), batches, featureCache, logs };
+  return { imagesPerSec: (batches * batchSize) / ((endAt - startAt) / 1000), batches, featureCache, logs, coresBusy: (cpu.user + cpu.system) / 1000 / (endAt - startAt) };
 }

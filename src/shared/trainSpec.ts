@@ -82,7 +82,7 @@ export const TrainSpecFieldsSchema = z.object({
   /** Before `phases` (still read): the head for `headEpochs`, then the plan at lr × `lrMultiplier`. */
   twoPhase: z.object({ headEpochs: z.number().int().min(1).max(1000), lrMultiplier: finite(1e-4, 1) }).optional(),
   backend: BackendNameSchema.optional(),
-  /** Threads for feature extraction on wasm (engine/parallel/extractPool.ts); omitted: every core. */
+  /** Threads for feature extraction and training on wasm (engine/parallel/extractPool.ts, trainPool.ts); omitted: every core. */
   threads: z.number().int().min(1).max(256).optional(),
   featureCache: z.enum(['auto', 'off']).default('auto'),
   preprocessing: PreprocessingSchema.optional(),

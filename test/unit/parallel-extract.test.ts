@@ -84,7 +84,7 @@ test('a run on wasm ends with the same history and accuracy on 1 and 2 threads',
   assert.ok(two.logs.includes('Feature extraction on 2 threads (one wasm instance each)'), two.logs.join(' | '));
   assert.ok(!one.logs.some((l) => l.startsWith('Feature extraction on')));
   // Its suffix is far too small a piece of work to split (parallel/trainPool.ts), so training stays on one thread and says why.
-  assert.ok(two.logs.some((l) => /^Training on one thread: a batch of 8 is about \d+\.\d MiB of work/.test(l)), two.logs.join(' | '));
+  assert.ok(two.logs.some((l) => /^Training without the thread pool: a batch of 8 is about \d+\.\d MiB of work/.test(l)), two.logs.join(' | '));
   assert.ok(!one.logs.some((l) => l.startsWith('Training on')), 'one thread asked for: nothing to explain');
   assert.equal(two.result.valAccuracy, one.result.valAccuracy);
   assert.equal(two.history.length, 3);

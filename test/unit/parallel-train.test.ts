@@ -5,7 +5,7 @@
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { tf } from '../../src/engine/tf';
 import { selectBackend } from '../../src/engine/backend/select';
@@ -16,6 +16,11 @@ import { MemorySource } from '../../src/engine/train/source';
 import { Rng } from '../../src/engine/util/rng';
 import { MIN_SHARE_BYTES, splitPasses, threadsFor, trainingPool } from '../../src/engine/parallel/trainPool';
 import { startPoolWorker, tsxPreamble } from '../../src/engine/parallel/workerThread';
+import { saveModelDir } from '../../src/engine/run/saveModel';
+import { runTraining } from '../../src/engine/runTraining';
+import type { TrainEvent } from '../../src/shared/events';
+import { PRE, tempDir, writeDataset } from './run-fixtures';
+import { HeapExhaustedError, explainHeapFailure } from '../../src/engine/train/errors';
 
 /**
  * Each thread sums its own passes and the calling thread sums the threads, so
@@ -66,7 +71,7 @@ interface RunOptions {
 async function seededRun({ threads, dropout = 0, microBatchSize, startWorker }: RunOptions) {
   const model = convNet(dropout);
   const classWeights = [1, 1.5, 0.5, 2];
-  const { pool } = await trainingPool(model, { threads, batchSize: 8, exampleBytes: ENOUGH_WORK, classWeights, startWorker });
+  const { pool } = await trainingPool(model, { threads, batchSize: 8, exampleBytes: ENOUGH_WORK, exampleWork: ENOUGH_WORK, passSize: microBatchSize ?? 8, classWeights, startWorker });
   const optimizer = makeOptimizer('adam', 0.01);
   try {
     const result = await fit({ model, groups: oneGroup(optimizer), train: data(16, 1), validation: data(6, 2), batchSize: 8, microBatchSize, classWeights, firstEpoch: 1, lastEpoch: 3, rng: new Rng(7), pool });
@@ -127,6 +132,12 @@ function osThreads(): number {
   return Number(/^Threads:\s+(\d+)/m.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
 }
 
+/** Waits for the OS to report the worker threads gone (a moment after terminate() settles), then checks none is left. */
+async function threadsBackTo(baseline: number): Promise<void> {
+  for (let i = 0; i < 50 && osThreads() > baseline; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(osThreads(), baseline, 'every worker thread ended');
+}
+
 test('a training thread that dies ends the step with one clear line, and no thread is left', async () => {
   const baseline = osThreads();
   // The first thread is the real worker, which exits (as a native crash would end it) when its first share arrives; the other stays healthy and must be ended too.
@@ -138,10 +149,20 @@ test('a training thread that dies ends the step with one clear line, and no thre
     assert.equal(err.message, 'a training thread exited (code 3); training stopped (--threads 1 trains on one thread)');
     return true;
   });
-  // Thread exits are reported by the OS a moment after terminate() settles.
-  for (let i = 0; i < 50 && osThreads() > baseline; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(started, 2);
-  assert.equal(osThreads(), baseline, 'every worker thread ended');
+  await threadsBackTo(baseline);
+});
+
+test("a training thread's wasm heap running out is the run's heap error, with its advice", async () => {
+  // A stand-in thread that loads and then fails its first share the way an exhausted wasm module does.
+  const exhausted = () =>
+    new Worker(`const { parentPort } = require('node:worker_threads'); parentPort.on('message', (m) => parentPort.postMessage(m.type === 'gradients' ? { type: 'failed', id: m.id, message: 'Aborted(). Build with -sASSERTIONS for more info.' } : { type: 'loaded', id: m.id }));`, { eval: true });
+  await assert.rejects(seededRun({ threads: 2, startWorker: exhausted }), (err: Error) => {
+    const explained = explainHeapFailure(err);
+    assert.ok(explained instanceof HeapExhaustedError);
+    assert.match(explained.message, /^the wasm backend ran out of memory \(its heap stops at 4 GiB\): lower the batch size .*\(wasm said: a training thread: Aborted\(\)\. Build with -sASSERTIONS for more info\.; training stopped \(--threads 1 trains on one thread\)\)$/);
+    return true;
+  });
 });
 
 test('passes are spread whole over the threads, the calling thread first', () => {
@@ -154,19 +175,21 @@ test('passes are spread whole over the threads, the calling thread first', () =>
 
 test('training stays on one thread, saying why: off wasm, BatchNormalization in batch mode, too little work a thread', async () => {
   const model = convNet(0);
-  const big = { batchSize: 32, exampleBytes: MIN_SHARE_BYTES };
+  const big = { batchSize: 32, exampleBytes: MIN_SHARE_BYTES, exampleWork: MIN_SHARE_BYTES, passSize: 32, freeBytes: 2 ** 40 };
   try {
     assert.deepEqual(threadsFor(model, { ...big, threads: 1 }), { threads: 1 });
     assert.deepEqual(threadsFor(model, { ...big, threads: 4 }), { threads: 4 });
     assert.deepEqual(threadsFor(model, { threads: 64, ...big }), { threads: 32 }, 'never more threads than examples');
-    assert.deepEqual(threadsFor(model, { threads: 4, batchSize: 32, exampleBytes: (3 * MIN_SHARE_BYTES) / 32 }), { threads: 3 }, 'as many threads as have enough work');
-    const small = threadsFor(model, { threads: 2, batchSize: 32, exampleBytes: 100 * 1024 });
+    assert.deepEqual(threadsFor(model, { ...big, threads: 4, exampleWork: (3 * MIN_SHARE_BYTES) / 32 }), { threads: 3 }, 'as many threads as have enough work');
+    assert.deepEqual(threadsFor(model, { ...big, threads: 8, passSize: 8, freeBytes: 2 * 8 * MIN_SHARE_BYTES }), { threads: 3 }, 'as many more heaps as the free memory holds');
+    assert.deepEqual(threadsFor(model, { ...big, threads: 8, passSize: 8, freeBytes: 7 * MIN_SHARE_BYTES }), { threads: 1, reason: 'each thread\'s passes need about 48.0 MiB of memory, and 42.0 MiB is free' });
+    const small = threadsFor(model, { ...big, threads: 2, exampleWork: 100 * 1024 });
     assert.equal(small.threads, 1);
     assert.equal(small.reason, 'a batch of 32 is about 3.1 MiB of work, and a thread\'s share must be 6.0 MiB to gain more than its messages cost');
     applyFreeze(model, new Set(['c1', 'bn', 'c2', 'ft_head_dense']), 'batch');
     assert.match(threadsFor(model, { ...big, threads: 2 }).reason ?? '', /^BatchNormalization layer bn trains in batch mode/);
     await tf.setBackend('cpu');
-    assert.deepEqual(threadsFor(model, { ...big, threads: 2 }), { threads: 1, reason: "the cpu backend trains here (the pool's threads run wasm)" });
+    assert.deepEqual(threadsFor(model, { ...big, threads: 2 }), { threads: 1, reason: "the cpu backend does the training, with threads of its own or none (the pool's threads run wasm)" });
     assert.equal((await trainingPool(model, { ...big, threads: 2 })).pool, undefined);
   } finally {
     await tf.setBackend('wasm');
@@ -178,7 +201,7 @@ test('a model whose copy cannot load in a worker trains on one thread, and says 
   const model = convNet(0);
   const broken = () => new Worker(`${tsxPreamble()} require('node:worker_threads').parentPort.on('message', (m) => require('node:worker_threads').parentPort.postMessage({ type: 'failed', id: m.id, message: 'Unknown layer: Custom' }));`, { eval: true });
   try {
-    const choice = await trainingPool(model, { threads: 2, batchSize: 8, exampleBytes: ENOUGH_WORK, startWorker: broken });
+    const choice = await trainingPool(model, { threads: 2, batchSize: 8, exampleBytes: ENOUGH_WORK, exampleWork: ENOUGH_WORK, passSize: 8, startWorker: broken });
     assert.equal(choice.pool, undefined);
     assert.equal(choice.reason, 'its copy of the model did not load (a training thread: Unknown layer: Custom)');
   } finally {
@@ -186,3 +209,45 @@ test('a model whose copy cannot load in a worker trains on one thread, and says 
   }
 });
 
+
+test('a whole run on wasm with every layer trainable trains on 2 threads, says so, ends as on 1 thread, and leaves no thread when it finishes or is stopped', async () => {
+  // 64 px and 16 filters: enough work a thread (about 2 MB an example) for the rule to use the pool at batch 8.
+  const pre = { ...PRE, height: 64, width: 64 };
+  const init = (s: number) => tf.initializers.glorotUniform({ seed: s });
+  const base = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ name: 'conv1', inputShape: [64, 64, 1], filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }),
+      tf.layers.batchNormalization({ name: 'bn1' }),
+      tf.layers.conv2d({ name: 'conv2', filters: 16, kernelSize: 3, activation: 'relu', kernelInitializer: init(2) }),
+      tf.layers.globalAveragePooling2d({ name: 'features' }),
+      tf.layers.dense({ name: 'classifier', units: 5, activation: 'softmax', kernelInitializer: init(3) }),
+    ],
+  });
+  const modelDir = join(tempDir('pool-model'), 'base');
+  await saveModelDir(base, modelDir, ['a', 'b', 'c', 'd', 'e'], pre);
+  base.dispose();
+  const dataDir = await writeDataset(join(tempDir('pool-data'), 'bands'), 8);
+  const baseline = osThreads();
+  const run = async (threads: number, stopAfterBatch?: number) => {
+    const events: TrainEvent[] = [];
+    const stop = new AbortController();
+    const spec = { modelDir, dataDir, runsDir: tempDir('pool-runs'), preprocessing: pre, train: 'all' as const, dropout: 0, epochs: 2, batchSize: 8, validationSplit: 0.25, seed: 2, backend: 'wasm' as const, threads };
+    const onEvent = (e: TrainEvent) => {
+      events.push(e);
+      if (e.type === 'batch' && e.batch === stopAfterBatch) stop.abort();
+    };
+    const result = await runTraining(spec, { onEvent, signal: stop.signal });
+    await threadsBackTo(baseline);
+    return { result, history: events.flatMap((e) => (e.type === 'epoch' ? [e.loss, e.valLoss] : [])), logs: events.flatMap((e) => (e.type === 'log' ? [e.message] : [])) };
+  };
+  const one = await run(1);
+  const two = await run(2);
+  // Stopped after its first batch: the run ends cancelled, and its threads with it.
+  const stopped = await run(2, 1);
+  assert.equal(stopped.result.stopReason, 'cancelled');
+  assert.ok(two.logs.includes('Training on 2 threads (one wasm instance each; their gradients add up to one update)'), two.logs.join(' | '));
+  assert.ok(!one.logs.some((l) => l.startsWith('Training on 2')));
+  assert.equal(two.history.length, 4);
+  two.history.forEach((v, i) => assert.ok(Math.abs(v - one.history[i]) < 1e-5, `history value ${i}: ${v} vs ${one.history[i]}`));
+  assert.equal(two.result.valAccuracy, one.result.valAccuracy);
+});

@@ -70,7 +70,11 @@ async function extractSplit(images: tf.Tensor, local: FeatureExtractor, workers:
   });
   // The workers are busy by now; this thread computes its own chunk meanwhile.
   const first = images.slice(0, Math.min(chunk, n));
-  const mine = await local.extract(first).finally(() => first.dispose());
+  const mine = await local.extract(first).catch((err: unknown) => {
+    // The workers' replies no longer matter; their rejections, when the pool ends, must not go unhandled.
+    for (const reply of remote) reply.catch(() => undefined);
+    throw err;
+  }).finally(() => first.dispose());
   let others: Float32Array[][];
   try {
     others = await Promise.all(remote);

@@ -9,10 +9,11 @@
 // thread writes the trainable weights into one SharedArrayBuffer that every
 // worker reads: one copy per step whatever the thread count, and only the
 // trainable weights (the frozen ones never change).
+import { freemem } from 'node:os';
 import { tf } from '../tf';
 import { leafLayers } from '../model/graph';
 import { isBatchNormPinned } from '../model/batchNorm';
-import { addInto, batchGradients, type BatchGradients } from '../train/microBatch';
+import { addInto, batchGradients, passPeakBytes, type BatchGradients } from '../train/microBatch';
 import type { WorkerReply } from './protocol';
 import { PoolThread, artifactsOf, type StartWorker } from './workerThread';
 
@@ -28,8 +29,18 @@ export interface GradientPool {
 export interface PoolOptions {
   threads: number;
   batchSize: number;
-  /** Measured bytes one example adds to a training pass (the micro-batch plan's probe): the measure of a share's work. */
+  /** Measured bytes of a one-example training pass (the micro-batch plan's probe). */
   exampleBytes: number;
+  /**
+   * Bytes one more example adds to a pass: the measure of a share's work.
+   * Default: a two-example probe less the one-example one, so what does not
+   * grow with the batch (the weights' gradients, transposed copies) is not counted.
+   */
+  exampleWork?: number;
+  /** Examples per pass (the micro-batch plan's size): with exampleBytes, what each thread's wasm heap grows to. */
+  passSize: number;
+  /** Memory the machine has free for more heaps; default os.freemem(). */
+  freeBytes?: number;
   classWeights?: number[];
   /** Tests replace the worker to force a failure. */
   startWorker?: StartWorker;
@@ -42,11 +53,11 @@ const ROLE = 'a training thread';
 
 /**
  * The least work a thread's share must hold to be worth sending, as bytes of
- * a training pass (tf.profile's peak over one example × the share's
- * examples). Below it the messages and the wait for the slowest thread cost
+ * a training pass (the bytes one more example adds to tf.profile's peak ×
+ * the share's examples). Below it the messages and the wait for the slowest thread cost
  * more than the second core saves. Measured on the 2-core machine (wasm, a
- * conv–BN–conv net, batch 32, so 16 examples a thread): shares of 2.7 MB ran
- * 0.55× as fast on 2 threads as on 1, 7.1 MB 1.22×, 27 MB 1.72× and 66 MB 1.81×.
+ * conv–BN–conv net, batch 32, so 16 examples a thread): shares of 2.6 MB ran
+ * 0.55× as fast on 2 threads as on 1, 6.9 MB 1.22×, 27 MB 1.72× and 65 MB 1.81×.
  */
 export const MIN_SHARE_BYTES = 6 * 2 ** 20;
 
@@ -54,22 +65,31 @@ export const MIN_SHARE_BYTES = 6 * 2 ** 20;
  * How many threads a batch gets, and why fewer than asked: the pool's
  * workers run wasm, so only a wasm run is split; a BatchNormalization layer
  * in batch mode updates moving statistics that would stay in a worker's copy;
- * and each thread's share must hold at least MIN_SHARE_BYTES of work.
+ * each thread's share must hold at least MIN_SHARE_BYTES of work; and each
+ * extra thread's heap (its passes' memory) must fit in the free memory.
  */
-export function threadsFor(model: tf.LayersModel, options: Pick<PoolOptions, 'threads' | 'batchSize' | 'exampleBytes'>): { threads: number; reason?: string } {
+export function threadsFor(model: tf.LayersModel, options: Omit<PoolOptions, 'classWeights' | 'startWorker'> & { exampleWork: number }): { threads: number; reason?: string } {
   if (options.threads <= 1) return { threads: 1 };
-  if (tf.getBackend() !== 'wasm') return { threads: 1, reason: `the ${tf.getBackend()} backend trains here (the pool's threads run wasm)` };
+  if (tf.getBackend() !== 'wasm') return { threads: 1, reason: `the ${tf.getBackend()} backend does the training, with threads of its own or none (the pool's threads run wasm)` };
   const unpinned = leafLayers(model).find(({ layer }) => layer.getClassName() === 'BatchNormalization' && !isBatchNormPinned(layer));
   if (unpinned) return { threads: 1, reason: `BatchNormalization layer ${unpinned.layer.name} trains in batch mode, and its moving statistics live on this thread` };
-  const batchBytes = options.exampleBytes * options.batchSize;
-  const threads = Math.min(options.threads, options.batchSize, Math.floor(batchBytes / MIN_SHARE_BYTES));
+  const batchBytes = options.exampleWork * options.batchSize;
+  const byWork = Math.min(options.threads, options.batchSize, Math.floor(batchBytes / MIN_SHARE_BYTES));
+  if (byWork <= 1) return { threads: 1, reason: `a batch of ${options.batchSize} is about ${mib(batchBytes)} of work, and a thread's share must be ${mib(MIN_SHARE_BYTES)} to gain more than its messages cost` };
+  const heapBytes = options.exampleBytes * Math.min(options.passSize, options.batchSize);
+  const freeBytes = options.freeBytes ?? freemem();
+  const threads = Math.min(byWork, 1 + Math.floor(freeBytes / heapBytes));
   if (threads > 1) return { threads };
-  return { threads: 1, reason: `a batch of ${options.batchSize} is about ${mib(batchBytes)} of work, and a thread's share must be ${mib(MIN_SHARE_BYTES)} to gain more than its messages cost` };
+  return { threads: 1, reason: `each thread's passes need about ${mib(heapBytes)} of memory, and ${mib(freeBytes)} is free` };
 }
 
 /** Starts the pool for `model` as it is frozen now, or says why not. */
 export async function trainingPool(model: tf.LayersModel, options: PoolOptions): Promise<PoolChoice> {
-  const { threads, reason } = threadsFor(model, options);
+  // The cheap reasons first: the work probe runs a training pass.
+  const first = threadsFor(model, { ...options, exampleWork: options.exampleWork ?? Infinity });
+  if (first.threads <= 1) return { reason: first.reason };
+  const exampleWork = options.exampleWork ?? Math.max(0, (await passPeakBytes(model, 2)) - options.exampleBytes);
+  const { threads, reason } = threadsFor(model, { ...options, exampleWork });
   if (threads <= 1) return { reason };
   const variables = model.trainableWeights;
   const weights = new SharedArrayBuffer(4 * variables.reduce((sum, w) => sum + sizeOf(w.shape), 0));
@@ -119,14 +139,21 @@ class Pool implements GradientPool {
     });
     // The workers are busy by now; this thread computes its own share meanwhile.
     const [, mineEnd] = shares[0];
-    let sum: BatchGradients = tf.tidy(() => ({ ...batchGradients(this.model, xs.map((x) => x.slice(0, mineEnd)), labels.slice(0, mineEnd), this.classWeights, passSize, total) }));
+    let sum: BatchGradients;
+    try {
+      sum = tf.tidy(() => ({ ...batchGradients(this.model, xs.map((x) => x.slice(0, mineEnd)), labels.slice(0, mineEnd), this.classWeights, passSize, total) }));
+    } catch (err) {
+      // The workers' replies no longer matter; their rejections, when the pool ends, must not go unhandled.
+      for (const reply of remote) reply.catch(() => undefined);
+      throw err;
+    }
     let replies: WorkerReply[];
     try {
       replies = await Promise.all(remote);
     } catch (err) {
       tf.dispose([sum.loss, sum.accuracy, ...Object.values(sum.grads)]);
       await this.dispose();
-      throw new Error(`${err instanceof Error ? err.message : String(err)}; training stopped (--threads 1 trains on one thread)`);
+      throw new Error(`${err instanceof Error ? err.message : String(err)}; training stopped (--threads 1 trains on one thread)`, { cause: err });
     }
     for (const reply of replies) if (reply.type === 'gradients') sum = addInto(sum, this.unpack(reply));
     return sum;

@@ -27,9 +27,10 @@ export class HeapExhaustedError extends Error {
  * so the next view of the heap is too long ("Invalid typed array length", a
  * RangeError) or the next write traps ("memory access out of bounds"), or the
  * module aborts ("Aborted()"). After any of them the module is unusable, so
- * the run ends here.
+ * the run ends here. A training thread's failure comes prefixed with the
+ * thread's role ("a training thread: Aborted()…", parallel/trainPool.ts).
  */
-const WASM_HEAP_FAILURE = /^Aborted\(|memory access out of bounds|Invalid typed array length|Array buffer allocation failed|WebAssembly\.Memory/;
+const WASM_HEAP_FAILURE = /(^|: )Aborted\(|memory access out of bounds|Invalid typed array length|Array buffer allocation failed|WebAssembly\.Memory/;
 
 /** On the wasm backend, a heap failure becomes a HeapExhaustedError with advice; any other error is returned as it is. */
 export function explainHeapFailure(err: unknown, backend = tf.getBackend()): unknown {

@@ -57,24 +57,34 @@ export function describePlan(plan: MicroBatchPlan): string {
 
 /**
  * Measures one example's training pass on the active backend: the peak bytes
- * of live tensors (tf.profile) above what was live before. The probe input is
- * zeros; memory does not depend on the values. Counting the whole peak as
- * per-example over-estimates by the weight-sized gradients, which is the safe side.
+ * of live tensors (tf.profile) above what was live before. Counting the whole
+ * peak as per-example over-estimates by the weight-sized gradients, which is
+ * the safe side.
  */
 export async function measureStepMemory(model: tf.LayersModel): Promise<StepMemory> {
+  if (model.trainableWeights.length === 0) return { perExample: 0, fixed: 0 };
+  const peak = await passPeakBytes(model, 1);
+  // The optimizer's slots (up to two per weight, adam) and the summed gradients live beside the pass.
+  const weightBytes = model.trainableWeights.reduce((sum, w) => sum + w.read().size * 4, 0);
+  return { perExample: Math.max(peak, 1), fixed: 3 * weightBytes };
+}
+
+/**
+ * The peak bytes of live tensors (tf.profile) during one training pass over
+ * `examples` examples, above what was live before. The probe input is zeros;
+ * memory does not depend on the values.
+ */
+export async function passPeakBytes(model: tf.LayersModel, examples: number): Promise<number> {
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  if (vars.length === 0) return { perExample: 0, fixed: 0 };
-  const xs = model.inputs.map((input) => tf.zeros([1, ...(input.shape.slice(1) as number[])]));
-  const labels = tf.zeros([1], 'int32') as tf.Tensor1D;
+  const xs = model.inputs.map((input) => tf.zeros([examples, ...(input.shape.slice(1) as number[])]));
+  const labels = tf.zeros([examples], 'int32') as tf.Tensor1D;
   const before = tf.memory().numBytes;
   try {
     const profile = await tf.profile(() => {
       const { value, grads } = tf.variableGrads(() => crossEntropy(model.apply(xs.length === 1 ? xs[0] : xs, { training: true }) as tf.Tensor, labels), vars);
       tf.dispose([value, ...Object.values(grads)]);
     });
-    // The optimizer's slots (up to two per weight, adam) and the summed gradients live beside the pass.
-    const weightBytes = vars.reduce((sum, v) => sum + v.size * 4, 0);
-    return { perExample: Math.max(profile.peakBytes - before, 1), fixed: 3 * weightBytes };
+    return profile.peakBytes - before;
   } finally {
     tf.dispose([...xs, labels]);
   }

@@ -137,9 +137,9 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
     const micro = await planMicroBatches(options.model, spec.batchSize);
     if (micro.count > 1) options.emit({ type: 'log', level: 'warn', message: describePlan(micro) });
     // Per phase too: each thread's copy of the model trains under this phase's freeze.
-    const { pool, reason } = await trainingPool(options.model, { threads: spec.threads ?? availableParallelism(), batchSize: spec.batchSize, exampleBytes: micro.exampleBytes, classWeights: options.classWeights });
+    const { pool, reason } = await trainingPool(options.model, { threads: spec.threads ?? availableParallelism(), batchSize: spec.batchSize, exampleBytes: micro.exampleBytes, passSize: micro.size, classWeights: options.classWeights });
     if (pool) options.emit({ type: 'log', level: 'info', message: `Training on ${pool.threads} threads (one wasm instance each; their gradients add up to one update)` });
-    if (reason) options.emit({ type: 'log', level: 'info', message: `Training on one thread: ${reason}` });
+    if (reason) options.emit({ type: 'log', level: 'info', message: `Training without the thread pool: ${reason}` });
     try {
       const result = await fit({
         model: options.model,
