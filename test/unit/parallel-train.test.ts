@@ -14,7 +14,7 @@ import { fit, oneGroup } from '../../src/engine/train/loop';
 import { makeOptimizer } from '../../src/engine/train/optimizer';
 import { MemorySource } from '../../src/engine/train/source';
 import { Rng } from '../../src/engine/util/rng';
-import { MIN_SHARE_BYTES, splitPasses, threadsFor, trainingPool } from '../../src/engine/parallel/trainPool';
+import { MIN_SHARE_BYTES, passLayout, splitPasses, threadsFor, trainingPool } from '../../src/engine/parallel/trainPool';
 import { startPoolWorker, tsxPreamble } from '../../src/engine/parallel/workerThread';
 import { saveModelDir } from '../../src/engine/run/saveModel';
 import { runTraining } from '../../src/engine/runTraining';
@@ -173,6 +173,14 @@ test('passes are spread whole over the threads, the calling thread first', () =>
   assert.deepEqual(splitPasses(1, 1, 3), [[0, 1], [1, 1], [1, 1]]);
 });
 
+test('a batch has as many passes as the heap needs, rounded up to a multiple of the threads', () => {
+  assert.deepEqual(passLayout(32, 11, 2), { passes: 4, passSize: 8 }); // not 3 × ≤11, which idles a thread a third of the step
+  assert.deepEqual(passLayout(32, 11, 1), { passes: 3, passSize: 11 });
+  assert.deepEqual(passLayout(32, 32, 2), { passes: 2, passSize: 16 });
+  assert.deepEqual(passLayout(32, 11, 3), { passes: 3, passSize: 11 });
+  assert.deepEqual(passLayout(5, 11, 2), { passes: 2, passSize: 3 });
+});
+
 test('training stays on one thread, saying why: off wasm, BatchNormalization in batch mode, too little work a thread', async () => {
   const model = convNet(0);
   const big = { batchSize: 32, exampleBytes: MIN_SHARE_BYTES, exampleWork: MIN_SHARE_BYTES, passSize: 32, freeBytes: 2 ** 40 };
@@ -245,7 +253,7 @@ test('a whole run on wasm with every layer trainable trains on 2 threads, says s
   // Stopped after its first batch: the run ends cancelled, and its threads with it.
   const stopped = await run(2, 1);
   assert.equal(stopped.result.stopReason, 'cancelled');
-  assert.ok(two.logs.includes('Training on 2 threads (one wasm instance each; their gradients add up to one update)'), two.logs.join(' | '));
+  assert.ok(two.logs.includes('Training on 2 threads: batch 8 as 2 × 4, 1 a thread (one wasm instance each; their gradients add up to one update)'), two.logs.join(' | '));
   assert.ok(!one.logs.some((l) => l.startsWith('Training on 2')));
   assert.equal(two.history.length, 4);
   two.history.forEach((v, i) => assert.ok(Math.abs(v - one.history[i]) < 1e-5, `history value ${i}: ${v} vs ${one.history[i]}`));

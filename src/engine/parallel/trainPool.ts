@@ -121,7 +121,7 @@ class Pool implements GradientPool {
 
   async gradients(xs: tf.Tensor[], labels: tf.Tensor1D, maxPassSize: number): Promise<BatchGradients> {
     const total = labels.shape[0];
-    const passSize = Math.min(maxPassSize, Math.ceil(total / this.threads));
+    const { passSize } = passLayout(total, maxPassSize, this.threads);
     const shares = splitPasses(total, passSize, this.threads);
     this.writeWeights();
     const seeds = dropoutSeeds(this.model);
@@ -185,6 +185,17 @@ class Pool implements GradientPool {
     }
     return { loss: tf.scalar(reply.loss), accuracy: tf.scalar(reply.accuracy), grads };
   }
+}
+
+/**
+ * The passes of a batch on `threads` threads: as many as the heap needs, rounded
+ * up to a multiple of the threads so that each thread gets the same number. 32
+ * with room for 11 is 4 × 8 on 2 threads (2 + 2), where the one-thread plan's
+ * 3 × ≤11 would leave a thread idle for a third of every step.
+ */
+export function passLayout(total: number, maxPassSize: number, threads: number): { passes: number; passSize: number } {
+  const passes = Math.ceil(Math.ceil(total / maxPassSize) / threads) * threads;
+  return { passes, passSize: Math.ceil(total / passes) };
 }
 
 /**

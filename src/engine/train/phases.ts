@@ -10,7 +10,7 @@ import { CheckpointWriter } from './checkpointing';
 import { splitOptimizerWeights, type Checkpoint } from '../run/checkpoint';
 import { LayerSignalRecorder } from './layerSignal';
 import { describePlan, planMicroBatches } from './microBatch';
-import { trainingPool } from '../parallel/trainPool';
+import { passLayout, trainingPool } from '../parallel/trainPool';
 import { availableParallelism } from 'node:os';
 
 /** Layers that train at the phase's learning rate × `lrMultiplier`, with their own optimizer state. */
@@ -138,7 +138,11 @@ export async function runPhases(options: PhasesOptions): Promise<PhasesResult> {
     if (micro.count > 1) options.emit({ type: 'log', level: 'warn', message: describePlan(micro) });
     // Per phase too: each thread's copy of the model trains under this phase's freeze.
     const { pool, reason } = await trainingPool(options.model, { threads: spec.threads ?? availableParallelism(), batchSize: spec.batchSize, exampleBytes: micro.exampleBytes, passSize: micro.size, classWeights: options.classWeights });
-    if (pool) options.emit({ type: 'log', level: 'info', message: `Training on ${pool.threads} threads (one wasm instance each; their gradients add up to one update)` });
+    if (pool) {
+      const { passes, passSize } = passLayout(spec.batchSize, micro.size, pool.threads);
+      const split = `batch ${spec.batchSize} as ${passes} × ${passes * passSize === spec.batchSize ? '' : '≤'}${passSize}, ${passes / pool.threads} a thread`;
+      options.emit({ type: 'log', level: 'info', message: `Training on ${pool.threads} threads: ${split} (one wasm instance each; their gradients add up to one update)` });
+    }
     if (reason) options.emit({ type: 'log', level: 'info', message: `Training without the thread pool: ${reason}` });
     try {
       const result = await fit({
