@@ -2,8 +2,8 @@
 // gradients add up to the batch's gradient before one optimizer step, so the
 // batch size the user chose keeps its meaning (same loss, same update).
 // wasm32 addresses at most 4 GiB, and one training example of MobileNetV2
-// with every layer trainable holds about 360 MB of tensors at the peak of its
-// backward pass (measured with tf.profile), so batch 16 does not fit.
+// with every layer trainable holds about 220 MB of tensors at the peak of its
+// backward pass (measured with tf.profile), so batch 32 does not fit.
 import { tf } from '../tf';
 import { accuracy, crossEntropy } from './loss';
 import { HeapExhaustedError } from './errors';
