@@ -1,5 +1,7 @@
 // Model summaries for the extension's unit tests, shaped like the engine's.
 import type { LayerSummary, ModelSummary } from '../../src/shared/summary';
+import { HostStore } from '../../src/extension/state/store';
+import type { Section } from '../../src/extension/state/dashboardView';
 
 export function layer(index: number, name: string, className: string, params: number, extra: Partial<LayerSummary> = {}): LayerSummary {
   return {
@@ -60,4 +62,21 @@ export function nestedSummary(): ModelSummary {
     layer(4, 'head', 'Dense', 50),
   ];
   return { name: 'nested', format: 'layers', layers, totalParams: 350, trainableParams: 350, inputShape: [null, 8], defaultCut: 'backbone' };
+}
+
+/** A store with the demo model open and its changes recorded, as the dashboard would see them. */
+export function demoStore(): { store: HostStore; changes: Set<Section>[] } {
+  const store = new HostStore();
+  const changes: Set<Section>[] = [];
+  store.subscribe({ changed: (c) => changes.push(c) });
+  store.setModel('/models/demo', demoSummary());
+  return { store, changes };
+}
+
+/** The demo store with a scanned dataset too: ready to Start. */
+export function readyStore(): HostStore {
+  const { store } = demoStore();
+  store.setDataset('/data', 'data');
+  store.setHealth('/data', null, null);
+  return store;
 }

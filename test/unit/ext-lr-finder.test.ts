@@ -4,14 +4,12 @@
 // Start and the finder block each other.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HostStore } from '../../src/extension/state/store';
-import type { Section } from '../../src/extension/state/dashboardView';
 import { withLayers } from '../../src/extension/state/freezePlan';
 import type { LrFindResult } from '../../src/shared/lrFind';
 import { parseWebviewMessage } from '../../src/shared/protocol/webview';
 import { startBlocker } from '../../src/shared/readiness';
 import { shortExp, shownRate } from '../../src/shared/format';
-import { demoSummary } from './ext-fixtures';
+import { demoStore, demoSummary } from './ext-fixtures';
 
 const RULE = 'a tenth of the rate at the lowest smoothed loss';
 
@@ -25,10 +23,7 @@ function sweep(end: LrFindResult['end'] = 'diverged', lr = 0.000321987): LrFindR
 }
 
 function store() {
-  const s = new HostStore();
-  const changes: Set<Section>[] = [];
-  s.subscribe({ changed: (c) => changes.push(c) });
-  s.setModel('/models/demo', demoSummary());
+  const { store: s, changes } = demoStore();
   return { s, changes };
 }
 

@@ -4,19 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HostStore } from '../../src/extension/state/store';
-import type { Section } from '../../src/extension/state/dashboardView';
 import { withLayers } from '../../src/extension/state/freezePlan';
 import type { RunResult, TrainEvent } from '../../src/shared/events';
 import type { HealthReport } from '../../src/shared/health';
-import { demoSummary } from './ext-fixtures';
+import { demoStore, demoSummary } from './ext-fixtures';
 
-function loaded() {
-  const store = new HostStore();
-  const changes: Set<Section>[] = [];
-  store.subscribe({ changed: (s) => changes.push(s) });
-  store.setModel('/models/demo', demoSummary());
-  return { store, changes };
-}
 
 const health: HealthReport = {
   root: '/data',
@@ -49,7 +41,7 @@ function result(stopReason: RunResult['stopReason'] = 'completed'): RunResult {
 }
 
 test('a plan change notifies both the tree (layers) and the dashboard (plan) with the same counts', () => {
-  const { store, changes } = loaded();
+  const { store, changes } = demoStore();
   const before = store.section('plan')!.trainableParams;
   store.setPlan(withLayers(store.model!.planModel, store.plan!, [5], true));
   assert.deepEqual([...changes.at(-1)!].sort(), ['layers', 'plan']);
@@ -58,7 +50,7 @@ test('a plan change notifies both the tree (layers) and the dashboard (plan) wit
 });
 
 test('head params join the count once the dataset says how many classes there are', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   assert.equal(store.section('plan')!.headParams, null);
   store.setDataset('/data', 'data');
   store.setHealth('/data', health, null);
@@ -68,7 +60,7 @@ test('head params join the count once the dataset says how many classes there ar
 });
 
 test('double Start is refused while a run is active; Stop before Start does nothing', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   assert.equal(store.requestStop(), false, 'stop before start');
   assert.equal(store.run.phase, 'idle');
   assert.equal(store.beginRun('r', 3), true);
@@ -83,7 +75,7 @@ test('double Start is refused while a run is active; Stop before Start does noth
 });
 
 test('events build the history; a snapshot holds every epoch so far', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   const metrics: number[] = [];
   store.subscribe({ metrics: (b, e, reset) => !reset && metrics.push(b.length + e.length) });
   store.beginRun('r', 3);
@@ -104,7 +96,7 @@ test('events build the history; a snapshot holds every epoch so far', () => {
 });
 
 test('a new run clears the previous history and results', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.beginRun('r', 3);
   store.applyEvent(epoch(1));
   store.applyEvent({ type: 'done', result: result() });
@@ -117,7 +109,7 @@ test('a new run clears the previous history and results', () => {
 });
 
 test('an error event fails the run with its message', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.beginRun('r', 3);
   store.applyEvent({ type: 'error', message: 'Loss became NaN at epoch 2, batch 3' });
   assert.equal(store.run.phase, 'failed');
@@ -136,7 +128,7 @@ test('file ids are opaque, stable per path, and never reused after a clear', () 
 });
 
 test('a Stop that had to kill the trainer ends the run as stopped, not failed', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.beginRun('r', 3);
   store.applyEvent(epoch(1));
   store.requestStop();
@@ -149,7 +141,7 @@ test('a Stop that had to kill the trainer ends the run as stopped, not failed', 
 });
 
 test('Stop during decoding or feature extraction: "Stopped before training", never a failure', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.beginRun('r', 3);
   store.applyEvent({ type: 'progress', stage: 'decode', done: 10, total: 1000, etaMs: null });
   store.requestStop();
@@ -161,7 +153,7 @@ test('Stop during decoding or feature extraction: "Stopped before training", nev
 });
 
 test('the end of a run is described by the line the Runs view shows', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.beginRun('r', 3);
   store.applyEvent({ type: 'done', result: result() });
   assert.equal(store.run.outcome, 'Completed · 3 epochs · val acc 98.0% (best epoch 3)');
@@ -172,7 +164,7 @@ test('the end of a run is described by the line the Runs view shows', () => {
 });
 
 test('changing the model or the dataset clears a finished run from the screen', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.setDataset('/data', 'data');
   store.setHealth('/data', health, null);
   store.beginRun('r', 3);
@@ -196,7 +188,7 @@ test('changing the model or the dataset clears a finished run from the screen', 
 });
 
 test("a model's suggestion fills untouched fields and offers the rest; the user's edits are kept", () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.editHyper({ batchSize: 3, epochs: 10 });
   store.suggest('the demo model', { batchSize: 16, epochs: 30, learningRate: 0.005, seed: store.hyper.seed });
   assert.equal(store.hyper.batchSize, 3, 'an edited field is not overwritten');
@@ -221,7 +213,7 @@ test("a model's suggestion fills untouched fields and offers the rest; the user'
 });
 
 test('skipped files get host-issued ids to open; ids stay valid across a run', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.setDataset('/data', 'data');
   store.setHealth('/data', { ...health, skipped: [{ file: '5/bad.png', reason: 'corrupt' }, { file: 'notes/', reason: 'loop' }, { file: '../escape.png', reason: 'x' }] }, null);
   const view = store.section('dataset')!;
@@ -249,7 +241,7 @@ test('the ETA follows the pace of batches between epoch ends', () => {
 });
 
 test('the run names the device: the WebGPU adapter when there is one, else GPU or CPU', () => {
-  const { store } = loaded();
+  const { store } = demoStore();
   store.beginRun('r', 3);
   const adapter = { vendor: 'mesa', architecture: 'software', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', software: true };
   store.applyEvent({ type: 'backend', report: { name: 'webgpu', package: '@tensorflow/tfjs-backend-webgpu', gpu: false, adapter, skipped: [] } });
@@ -260,7 +252,7 @@ test('the run names the device: the WebGPU adapter when there is one, else GPU o
 });
 
 test('the input range chosen for one model does not carry over to the next', () => {
-  const { store, changes } = loaded();
+  const { store, changes } = demoStore();
   store.editHyper({ inputRange: '0,1', epochs: 7 });
   changes.length = 0;
   store.setModel('/models/other', demoSummary());

@@ -11,15 +11,8 @@ import { withPreset } from '../../src/extension/state/freezePlan';
 import { diagnosticPlace, fieldRange, specText, warningDiagnostics, WARNING_FIELD } from '../../src/extension/warnings/diagnosticMap';
 import { applyWarningPatch } from '../../src/extension/warnings/applyFix';
 import { WARNING_IDS, type RunWarning } from '../../src/shared/warnings';
-import { demoSummary } from './ext-fixtures';
+import { readyStore } from './ext-fixtures';
 
-function ready(): HostStore {
-  const store = new HostStore();
-  store.setModel('/models/demo', demoSummary());
-  store.setDataset('/data', 'data');
-  store.setHealth('/data', null, null);
-  return store;
-}
 
 /** The next run's spec, with phases (whose own `train` keys must not catch the warning about the top-level one), as text. */
 function textWithPhases(store: HostStore): string {
@@ -29,7 +22,7 @@ function textWithPhases(store: HostStore): string {
 }
 
 test('each warning is one Warning diagnostic on the line of its field, coded by its id', () => {
-  const text = textWithPhases(ready());
+  const text = textWithPhases(readyStore());
   const lines = text.split('\n');
   const items: RunWarning[] = [
     { id: 'learningRateHigh', message: 'learning rate too high', fix: { label: 'Use learning rate 0.0001', patch: { learningRate: 1e-4 } } },
@@ -57,7 +50,7 @@ test('every warning id has a field, and a field missing from the text falls back
 });
 
 test("the diagnostics' place: the next run's spec text before a run, the run's spec.json once its folder is named", () => {
-  const store = ready();
+  const store = readyStore();
   const built = buildSpec(store, '/runs', undefined);
   assert.ok(built.ok);
   assert.equal(diagnosticPlace({ kind: 'nextRun', spec: null }), null, 'no next run yet');
@@ -67,7 +60,7 @@ test("the diagnostics' place: the next run's spec text before a run, the run's s
 });
 
 test('fixes change the hyperparameters and the plan the next Start sends, as the user’s own edits', () => {
-  const store = ready();
+  const store = readyStore();
   store.setPlan(withPreset(store.model!.planModel, store.plan!, 'all'));
   store.editHyper({ batchNormMode: 'batch' });
   assert.deepEqual(applyWarningPatch(store, { learningRate: 1e-4 }), { ok: true, changed: ['learningRate'] });
@@ -87,7 +80,7 @@ test('fixes change the hyperparameters and the plan the next Start sends, as the
 });
 
 test('a malformed or inapplicable patch is refused with one clear line, and nothing changes', () => {
-  const store = ready();
+  const store = readyStore();
   store.setPlan(withPreset(store.model!.planModel, store.plan!, 'all'));
   const before = () => JSON.stringify([store.hyper, [...store.plan!.trainable], store.plan!.cut, [...store.edited]]);
   const snapshot = before();

@@ -14,18 +14,11 @@ import type { TrainSpec } from '../../src/shared/trainSpec';
 import { TrainerRequestSchema, TrainerResultSchemas } from '../../src/shared/protocol/trainer';
 import { TrainEventSchema } from '../../src/shared/protocol/schemas';
 import { parseWebviewMessage } from '../../src/shared/protocol/webview';
-import { demoSummary } from './ext-fixtures';
+import { demoSummary, readyStore } from './ext-fixtures';
 
 const HIGH_LR: RunWarning = { id: 'learningRateHigh', message: 'learning rate 0.001 with 2 unfrozen convolution(s)', fix: { label: 'Use learning rate 0.0001', patch: { learningRate: 1e-4 } } };
 const SMALL_VAL: RunWarning = { id: 'smallValidation', message: 'the validation set has 50 image(s)' };
 
-function ready(): HostStore {
-  const store = new HostStore();
-  store.setModel('/models/demo', demoSummary());
-  store.setDataset('/data', 'data');
-  store.setHealth('/data', null, null);
-  return store;
-}
 
 /** A check whose trainer answers from `answer`, recording every spec it was asked about. */
 function checker(store: HostStore, answer: (spec: TrainSpec) => Promise<RunWarning[]>) {
@@ -97,7 +90,7 @@ test('once a model and a scanned dataset are chosen, the spec Start would send i
 });
 
 test('edits in quick succession ask once, for the last values; an edit that leaves the spec as it was asks nothing', async () => {
-  const store = ready();
+  const store = readyStore();
   const { check, asked } = checker(store, async () => []);
   store.editHyper({ learningRate: 0.01 });
   store.editHyper({ learningRate: 0.02 });
@@ -113,7 +106,7 @@ test('edits in quick succession ask once, for the last values; an edit that leav
 });
 
 test('an answer for older choices is dropped; a failed check says why in one line', async () => {
-  const store = ready();
+  const store = readyStore();
   const answers: ((items: RunWarning[]) => void)[] = [];
   const { check, logs } = checker(store, () => new Promise((resolve) => answers.push(resolve)));
   store.editHyper({ learningRate: 0.01 });
@@ -141,7 +134,7 @@ test('an answer for older choices is dropped; a failed check says why in one lin
 });
 
 test("a run's own warnings replace the checked ones, runFolder puts them on its spec.json, and a new dataset or model clears them", () => {
-  const store = ready();
+  const store = readyStore();
   const built = buildSpec(store, '/runs', undefined);
   assert.ok(built.ok);
   store.updateWarnings((w) => w.checked(w.beginCheck(), built.spec, { items: [SMALL_VAL] }));
@@ -164,7 +157,7 @@ test("a run's own warnings replace the checked ones, runFolder puts them on its 
 });
 
 test('during a run nothing is checked: the run reports its own', async () => {
-  const store = ready();
+  const store = readyStore();
   const { check, asked } = checker(store, async () => [SMALL_VAL]);
   store.beginRun('demo', 3);
   await check.run();
