@@ -45,7 +45,7 @@ describe('ui: Teachable Machine export', () => {
     // The settings file is read through a file watcher: wait until the Runs view lists the new, empty folder,
     // or Classify would still see the runs of earlier scenarios and open its file dialog instead.
     await runCommandSoon(page, 'Finetune: Focus on Runs View');
-    await (await viewPane(page, 'Runs')).getByText('No runs in this workspace yet').waitFor({ state: 'visible', timeout: 60_000 });
+    await (await viewPane(page, 'Runs')).getByText('No runs in this workspace yet').waitFor({ state: 'visible', timeout: 120_000 });
     await openModelJson(page, 'tm-unlabelled');
     await runCommandSoon(page, 'Finetune: Focus on Layers View');
     await treeRow(await viewPane(page, 'Layers'), 'out_relu').waitFor({ state: 'visible', timeout: 60_000 });
