@@ -74,10 +74,10 @@ test('the scale: five steps, one decade each, centred on 1e-3; zero, negative or
   for (const x of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) assert.equal(signalScale(x), '▁', String(x));
 });
 
-test('the row: scale and value in the description, both numbers in the tooltip, a checkmark or an alarm for frozen layers', () => {
-  assert.equal(signalDescription(signal('dense', 0.00123, 0.0456), undefined), ' · ▃ 1.2e-3');
-  assert.equal(signalDescription(undefined, 'verified'), ' · ✓ unchanged');
-  assert.equal(signalDescription(undefined, 'changed'), ' · ⚠ changed');
+test('the row: scale and value first in the description, both numbers in the tooltip, a checkmark or an alarm for frozen layers', () => {
+  assert.equal(signalDescription(signal('dense', 0.00123, 0.0456), undefined), '▃ 1.2e-3 · ');
+  assert.equal(signalDescription(undefined, 'verified'), '✓ unchanged · ');
+  assert.equal(signalDescription(undefined, 'changed'), '⚠ changed · ');
   assert.equal(signalDescription(undefined, undefined), '');
   const tip = signalTooltip(signal('dense', 0.00123, 0.0456), undefined);
   assert.equal(tip[0], 'Learning signal (latest epoch): gradient norm 4.6e-2, update ratio 1.2e-3 ▃');

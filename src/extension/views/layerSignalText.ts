@@ -15,13 +15,16 @@ export function signalScale(updateRatio: number): string {
   return BARS[Math.min(BARS.length - 1, Math.max(0, step))];
 }
 
-/** The row's description suffix: ` · ▃ 1.2e-3` (scale and update ratio), ` · ✓ unchanged`, or ` · ⚠ changed`. */
+/**
+ * The row's description prefix: `▃ 1.2e-3 · ` (scale and update ratio), `✓ unchanged · `, or `⚠ changed · `.
+ * First, because a narrow sidebar cuts a description from its end, and after a run this is what the row is for.
+ */
 export function signalDescription(signal: LayerSignal | undefined, frozen: 'verified' | 'changed' | undefined): string {
   const parts: string[] = [];
   if (signal) parts.push(`${signalScale(signal.updateRatio)} ${shortExp(signal.updateRatio)}`);
   if (frozen === 'verified') parts.push('✓ unchanged');
   if (frozen === 'changed') parts.push('⚠ changed');
-  return parts.map((p) => ` · ${p}`).join('');
+  return parts.map((p) => `${p} · `).join('');
 }
 
 /** Tooltip lines for the same. */

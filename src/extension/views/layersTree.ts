@@ -98,7 +98,7 @@ export class LayersTreeProvider implements vscode.TreeDataProvider<LayerNode>, v
     // The run's learning signal for a trainable layer, and the checksum verdict for a frozen one.
     const signal = this.store.layerSignals.latest(layer.name);
     const frozen = this.store.layerSignals.frozenState(layer.name);
-    item.description = `${graph ? `${layer.className} · ` : ''}${shapeText(layer.outputShape)} · ${shortCount(params)} params${cutNote}${signalDescription(signal, frozen)}`;
+    item.description = `${signalDescription(signal, frozen)}${graph ? `${layer.className} · ` : ''}${shapeText(layer.outputShape)} · ${shortCount(params)} params${cutNote}`;
     const trainable = plan.trainable.has(node.id);
     const tip = new vscode.MarkdownString();
     tip.appendMarkdown('**').appendText(layer.name).appendMarkdown('** — ').appendText(layer.className).appendMarkdown('\n\n');

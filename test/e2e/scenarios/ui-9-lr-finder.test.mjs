@@ -81,10 +81,10 @@ describe('ui-9: LR finder and per-layer learning signal', () => {
     await focusWorkbench(page);
     await runCommandSoon(page, 'Finetune: Focus on Layers View');
     const pane = await viewPane(page, 'Layers');
-    const row = (name) => treeRows(pane).filter({ hasText: new RegExp(`^${name}\\s*\\[`) }).first();
+    const row = (name) => treeRows(pane).filter({ hasText: new RegExp(`^${name}(?!\\w)`) }).first(); // not conv1_input
     const dense1 = row('dense1');
-    await waitForText(dense1, /^dense1\s*\[\?, 128\] · 590k params · ✂ cut · [▁▂▃▅▇] \d\.\de-\d+$/);
-    for (const name of ['conv1', 'conv2']) await waitForText(row(name), /· ✓ unchanged$/);
+    await waitForText(dense1, /^dense1\s*[▁▂▃▅▇] \d\.\de-\d+ · \[\?, 128\] · 590k params · ✂ cut$/);
+    for (const name of ['conv1', 'conv2']) await waitForText(row(name), new RegExp(`^${name}\\s*✓ unchanged · \\[`));
     await dense1.hover();
     // The row's tooltip (a workbench hover) gives both numbers and the scale.
     // (VS Code's MarkdownString.appendText writes spaces as &nbsp;, hence \s.)
